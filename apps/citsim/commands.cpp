@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+#include "commands.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "citsim/core/data_dir.hpp"
+#include "citsim/core/progress.hpp"
+#include "citsim/core/scenario.hpp"
+#include "citsim/core/units.hpp"
+#include "citsim/io/result_writer.hpp"
+#include "citsim/simulation/simulation.hpp"
+#include "citsim/validation/validation.hpp"
+
+namespace citsim::app {
+
+namespace {
+
+namespace units = citsim::units;
+
+void print_summary(const simulation::SimulationResult& result) {
+  if (result.device) {
+    fmt::print("Device: {} ({}), needle {:.2f} mm, {} passes, {} pressure\n", result.device->name,
+               result.device->id, result.device->needle.length_m / units::mm,
+               result.scenario.technique.passes,
+               core::to_string(result.scenario.technique.pressure));
+  } else {
+    fmt::print("No device: intact-skin control arm.\n");
+  }
+  for (const auto& area : result.areas) {
+    fmt::print("\n{} ({}), loops at {:.0f} um, dermis ends at {:.0f} um\n", area.skin.region_name,
+               area.area.region, area.skin.capillary_loop_depth_m / units::um,
+               area.skin.cutis_m() / units::um);
+    fmt::print("  {:>7} {:>5} {:>12} {:>12} {:>10} {:>9} {:>9} {:>11}\n", "session", "day",
+               "punct./cm2", "chan./cm2", "mean um", "max um", "bleeding", "half-life h");
+    for (const auto& s : area.sessions) {
+      const auto& i = s.injury;
+      fmt::print("  {:>7} {:>5.0f} {:>12.0f} {:>12.0f} {:>10.0f} {:>9.0f} {:>9} {:>11.2f}\n",
+                 s.index + 1, s.day, i.punctures_per_m2 * units::cm2,
+                 i.channels_per_m2 * units::cm2, i.mean_depth_m / units::um,
+                 i.max_depth_m / units::um,
+                 i.bleeding ? fmt::format("yes {:.0f}%", 100 * i.bleeding_fraction) : "no",
+                 i.channel_half_life_s / units::hour);
+    }
+  }
+}
+
+}  // namespace
+
+int run_command(const std::filesystem::path& scenario_path, const std::filesystem::path& out_dir,
+                const std::string& command_line) {
+  const core::Scenario scenario = core::load_scenario(scenario_path);
+  const simulation::Catalogs catalogs(core::data_dir());
+  simulation::check_scenario(scenario, catalogs);
+
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec || !std::filesystem::is_directory(out_dir)) {
+    throw core::InputError(fmt::format("{}: cannot create the output folder ({})",
+                                       out_dir.string(),
+                                       ec ? ec.message() : "a file of that name exists"));
+  }
+
+  const std::size_t total = scenario.areas.size() * scenario.protocol.sessions;
+  core::Progress progress("simulating", total);
+  const auto result = simulation::simulate(scenario, catalogs, [&] { progress.advance(); });
+  progress.finish();
+
+  io::write_run_outputs(out_dir, result, {command_line, catalogs.data_dir});
+  print_summary(result);
+  fmt::print("\nWrote {}/result.json, timeline.csv and config.toml\n", out_dir.string());
+  return 0;
+}
+
+int list_command(const std::string& what) {
+  const auto dir = core::data_dir();
+  if (what == "regions") {
+    const anatomy::RegionCatalog regions(dir);
+    fmt::print("{:<12} {:<32} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7}\n", "id", "name", "SC um",
+               "VE um", "PD um", "RD um", "loop um", "E kPa");
+    for (const auto& id : regions.ids()) {
+      const auto& s = regions.reference(id);
+      fmt::print("{:<12} {:<32} {:>6.1f} {:>6.1f} {:>6.0f} {:>6.0f} {:>7.0f} {:>7.0f}\n", id,
+                 s.region_name, s.stratum_corneum_m / units::um, s.viable_epidermis_m / units::um,
+                 s.papillary_dermis_m / units::um, s.reticular_dermis_m / units::um,
+                 s.capillary_loop_depth_m / units::um, s.young_modulus_pa / units::kpa);
+    }
+    fmt::print("\nSC stratum corneum, VE viable epidermis, PD/RD papillary/reticular dermis, loop "
+               "depth of the capillary loops, E Young's modulus; reference adult of {:.0f} y.\n"
+               "Sources: {}\n",
+               regions.modifiers().reference_age_years, regions.file().file());
+  } else if (what == "devices") {
+    const device::DeviceCatalog devices(dir);
+    fmt::print("{:<12} {:<7} {:>7} {:>9} {:>8} {}\n", "id", "kind", "needles", "length mm",
+               "diam mm", "name");
+    for (const auto& id : devices.ids()) {
+      const auto& d = devices.spec(id);
+      fmt::print("{:<12} {:<7} {:>7} {:>9.2f} {:>8.2f} {}\n", id, core::to_string(d.kind),
+                 d.needles, d.needle.length_m / units::mm, d.needle.diameter_m / units::mm,
+                 d.name);
+    }
+  } else if (what == "molecules") {
+    const transport::MoleculeCatalog molecules(dir);
+    fmt::print("{:<24} {:>11} {:>6} {:>12} {}\n", "id", "MW Da", "log P", "D_aq m2/s", "name");
+    for (const auto& m : molecules.molecules()) {
+      fmt::print("{:<24} {:>11.6g} {:>6.2f} {:>12.3g} {}\n", m.id, m.molecular_weight_da,
+                 m.log_p, m.aqueous_diffusivity_m2_s, m.name);
+    }
+  } else if (what == "concerns") {
+    const outcome::ConcernCatalog concerns(dir);
+    for (const auto& c : concerns.concerns()) {
+      fmt::print("{} — {}\n  scale: {} ({:g} to {:g} {}, {} is better)\n", c.id, c.name, c.scale,
+                 c.severity_min, c.severity_max, c.unit, c.lower_is_better ? "lower" : "higher");
+      for (const auto& level : c.levels) fmt::print("    {}\n", level);
+    }
+  }
+  return 0;
+}
+
+int validate_command(const std::string& filter, bool calibrate) {
+  const simulation::Catalogs catalogs(core::data_dir());
+  if (calibrate) {
+    fmt::print("membrane_prestrain calibrated to Donnelly 2011: {:.5f} (data/injury.toml: {:.5f})\n",
+               validation::calibrate_membrane_prestrain(catalogs),
+               catalogs.injury.penetration().membrane_prestrain);
+  }
+  int failed = 0;
+  int shown = 0;
+  fmt::print("{:<40} {:<11} {:>11} {:>11} {:<6} {:<22} {}\n", "case", "role", "measured",
+             "reference", "unit", "tolerance", "result");
+  for (const auto& c : validation::run_cases(catalogs)) {
+    if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
+    ++shown;
+    const bool must_pass = c.role != validation::Role::known_gap;
+    const std::string verdict = c.passed ? "pass" : must_pass ? "FAIL" : "outside (known gap)";
+    if (!c.passed && must_pass) ++failed;
+    fmt::print("{:<40} {:<11} {:>11.4g} {:>11.4g} {:<6} {:<22} {}\n", c.name,
+               validation::to_string(c.role), c.measured, c.reference, c.unit, c.tolerance,
+               verdict);
+    fmt::print("    {}; {}{}\n", c.quantity, c.source, c.note.empty() ? "" : "; " + c.note);
+  }
+  if (shown == 0) throw core::InputError("validate --case '" + filter + "': no case matches");
+  fmt::print("\n{} passed, {} failed\n", shown - failed, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace citsim::app

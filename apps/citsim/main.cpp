@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// The citsim command line: parses arguments and maps errors to exit codes (0 ok, 2 bad input,
+// 1 internal failure). Everything else lives in libcitsim.
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "citsim/core/error.hpp"
+#include "citsim/core/logging.hpp"
+#include "citsim/core/version.hpp"
+#include "commands.hpp"
+
+namespace {
+
+constexpr const char* k_description =
+    "citsim simulates collagen induction therapy (microneedling): for a patient, the treated\n"
+    "areas and a device (roller, pen or stamp) it computes how deep the needles really go, how\n"
+    "many channels they open per cm2, whether they reach the capillary loops (pinpoint\n"
+    "bleeding) and how fast the channels reseal. Decision support for a qualified\n"
+    "professional, not a medical device.";
+
+constexpr const char* k_footer =
+    "\nExamples:\n"
+    "  citsim run examples/default.toml -o out/default   simulate the bundled example\n"
+    "  citsim list regions                               the skin regions and their layers\n"
+    "  citsim list devices                               rollers, pens and stamps\n"
+    "  citsim validate                                   measured vs published figures\n"
+    "  citsim run --help                                 the scenario keys and outputs\n"
+    "\nExit status: 0 success, 2 bad input (the message names file, line, key and range),\n"
+    "1 internal error. Data: $CITSIM_DATA_DIR or the source tree's data/.";
+
+std::string joined_arguments(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{k_description, "citsim"};
+  app.footer(k_footer);
+  app.set_version_flag("--version", fmt::format("citsim {} ({})", citsim::k_version,
+                                                citsim::k_git_hash));
+  app.require_subcommand(1);
+  bool quiet = false;
+  bool verbose = false;
+  app.add_flag("-q,--quiet", quiet, "Print only warnings and errors");
+  app.add_flag("-v,--verbose", verbose, "Print debugging detail");
+
+  auto* run = app.add_subcommand("run", "Simulate a scenario (TOML) and write its results");
+  std::string scenario_path;
+  std::string out_dir = "out";
+  run->add_option("SCENARIO", scenario_path, "Scenario file; see examples/ and docs/scenario.md")
+      ->required();
+  run->add_option("-o,--output", out_dir,
+                  "Output folder; gets result.json, timeline.csv (open channels over time) and "
+                  "config.toml (the scenario with every default filled)")
+      ->capture_default_str();
+  run->footer(
+      "\nThe scenario names [patient], one or more [[area]], an optional [device] (without it\n"
+      "the run is the intact-skin control), [technique], [topical], [protocol], [simulation].\n"
+      "Units are in the key names (needle_length_mm, interval_days). Unknown keys and values\n"
+      "out of range are errors. Same scenario and seed give the same bytes.");
+
+  auto* list = app.add_subcommand("list", "Print a catalogue: regions, devices, molecules, concerns");
+  std::string what;
+  list->add_option("WHAT", what, "regions | devices | molecules | concerns")
+      ->required()
+      ->check(CLI::IsMember({"regions", "devices", "molecules", "concerns"}));
+
+  auto* validate = app.add_subcommand(
+      "validate", "Run the validation cases: measured against analytic and published figures");
+  std::string case_filter;
+  bool calibrate = false;
+  validate->add_option("--case", case_filter, "Run only the cases whose name contains this");
+  validate->add_flag("--calibrate", calibrate,
+                     "Also re-fit the calibrated parameters and print them beside data/'s");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+
+  citsim::core::setup_logging(quiet     ? citsim::core::Verbosity::quiet
+                              : verbose ? citsim::core::Verbosity::verbose
+                                        : citsim::core::Verbosity::normal);
+  try {
+    if (*run) return citsim::app::run_command(scenario_path, out_dir, joined_arguments(argc, argv));
+    if (*list) return citsim::app::list_command(what);
+    if (*validate) return citsim::app::validate_command(case_filter, calibrate);
+  } catch (const citsim::core::InputError& error) {
+    std::fprintf(stderr, "citsim: error: %s\n", error.what());
+    return 2;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "citsim: internal error: %s\n", error.what());
+    return 1;
+  }
+  return 1;
+}

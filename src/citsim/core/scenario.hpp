@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "citsim/core/error.hpp"
+
+namespace citsim::core {
+
+enum class Sex { unspecified, female, male };
+enum class DeviceKind { pen, roller, stamp };
+enum class Pattern { linear, crosshatch };
+enum class Pressure { light, moderate, firm };
+enum class TransportFidelity { homogenized, voxel3d };
+
+struct Patient {
+  double age_years = 0;
+  int fitzpatrick = 0;  ///< 1..6
+  Sex sex = Sex::unspecified;
+  std::vector<std::string> history;  ///< contraindication flags, checked by the planner
+};
+
+struct Concern {
+  std::string kind;
+  double severity = 0;  ///< in the concern's own scale (data/concerns.toml)
+  SourceLocation where;
+};
+
+struct Area {
+  std::string region;  ///< an id of data/regions.toml; checked against it by anatomy
+  SourceLocation region_where;
+  double area_m2 = 0;
+  std::vector<Concern> concerns;
+};
+
+/// The device as the scenario names it: a catalogue model and/or inline geometry.
+/// Inline values override the model's; what is left unset comes from the model.
+struct DeviceSettings {
+  DeviceKind kind = DeviceKind::pen;
+  std::string model;  ///< empty: fully inline
+  SourceLocation where;
+  std::optional<double> needle_length_m;
+  std::optional<double> needle_diameter_m;
+  std::optional<double> tip_angle_rad;
+  std::optional<int> needles;
+  std::optional<int> rows;
+  std::optional<double> drum_diameter_m;
+  std::optional<double> drum_width_m;
+  std::optional<double> stamps_per_s;
+  std::optional<double> glide_speed_m_s;
+};
+
+struct Technique {
+  int passes = 4;
+  Pattern pattern = Pattern::crosshatch;
+  Pressure pressure = Pressure::moderate;
+};
+
+/// A molecule given inline in the scenario instead of by catalogue name.
+struct InlineMolecule {
+  std::string name;
+  double molecular_weight_da = 0;
+  double log_p = 0;
+};
+
+struct Topical {
+  std::string product;  ///< a molecule id of data/molecules.toml (or the inline name)
+  SourceLocation product_where;
+  std::optional<InlineMolecule> inline_molecule;
+  double dose_kg_m2 = 0;
+  bool occluded = false;
+  double exposure_s = 0;
+  int daily_applications = 0;
+};
+
+struct Protocol {
+  int sessions = 1;
+  double interval_s = 0;
+  double follow_up_s = 0;
+};
+
+struct SimulationSettings {
+  std::uint64_t seed = 1;
+  TransportFidelity transport = TransportFidelity::homogenized;
+  double patch_side_m = 0;  ///< side of the square skin patch where punctures are simulated
+};
+
+/// A scenario as read and validated, in SI units (design.md §3).
+struct Scenario {
+  std::filesystem::path file;
+  Patient patient;
+  std::vector<Area> areas;
+  std::optional<DeviceSettings> device;
+  Technique technique;
+  std::optional<Topical> topical;
+  Protocol protocol;
+  SimulationSettings simulation;
+};
+
+/// Reads and validates a scenario file. Throws InputError on any bad input.
+Scenario load_scenario(const std::filesystem::path& path);
+
+/// Same, from TOML text (for tests); `file` names it in messages.
+Scenario parse_scenario(std::string_view text, const std::string& file);
+
+/// The scenario back in file units with every default filled: what the run actually used.
+toml::table effective_config(const Scenario& scenario);
+
+std::string to_string(DeviceKind kind);
+std::string to_string(Pattern pattern);
+std::string to_string(Pressure pressure);
+std::string to_string(Sex sex);
+std::string to_string(TransportFidelity fidelity);
+
+}  // namespace citsim::core

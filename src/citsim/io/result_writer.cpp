@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+#include "citsim/io/result_writer.hpp"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "citsim/core/units.hpp"
+#include "citsim/core/version.hpp"
+#include "citsim/io/atomic_file.hpp"
+
+namespace citsim::io {
+
+namespace {
+
+namespace units = citsim::units;
+using nlohmann::ordered_json;
+
+/// Hours after a session at which timeline.csv samples the open channels: dense while most close.
+constexpr double k_hours_after_session[] = {0,  0.25, 0.5, 0.75, 1,  1.5, 2,  3,  4,
+                                            6,  8,    12,  18,   24, 36,  48, 72};
+
+constexpr double per_cm2(double per_m2) { return per_m2 * units::cm2; }
+
+std::string toml_text(const toml::table& table) {
+  std::ostringstream out;
+  out << table << '\n';
+  return out.str();
+}
+
+ordered_json skin_json(const anatomy::SkinModel& skin) {
+  ordered_json layers = ordered_json::array();
+  for (const auto& slab : skin.layers()) {
+    layers.push_back({{"layer", anatomy::to_string(slab.layer)},
+                      {"top_um", slab.top_m / units::um},
+                      {"bottom_um", slab.bottom_m / units::um}});
+  }
+  return {{"layers", layers},
+          {"capillary_loop_depth_um", skin.capillary_loop_depth_m / units::um},
+          {"young_modulus_kpa", skin.young_modulus_pa / units::kpa},
+          {"collagen_rel", skin.collagen_rel}};
+}
+
+ordered_json session_json(const simulation::SessionResult& session) {
+  const auto& injury = session.injury;
+  ordered_json layers = ordered_json::array();
+  for (const auto& layer : injury.layers) {
+    layers.push_back({{"layer", anatomy::to_string(layer.layer)},
+                      {"channels_per_cm2", per_cm2(layer.channels_per_m2)},
+                      {"damaged_volume_fraction", layer.damaged_volume_fraction}});
+  }
+  return {{"day", session.day},
+          {"punctures_per_cm2", per_cm2(injury.punctures_per_m2)},
+          {"channels_per_cm2", per_cm2(injury.channels_per_m2)},
+          {"mean_depth_um", injury.mean_depth_m / units::um},
+          {"sd_depth_um", injury.sd_depth_m / units::um},
+          {"max_depth_um", injury.max_depth_m / units::um},
+          {"bleeding", injury.bleeding},
+          {"bleeding_fraction", injury.bleeding_fraction},
+          {"channel_half_life_h", injury.channel_half_life_s / units::hour},
+          {"layers", layers}};
+}
+
+ordered_json device_json(const device::DeviceSpec& d) {
+  ordered_json out = {{"model", d.id},
+                      {"name", d.name},
+                      {"kind", core::to_string(d.kind)},
+                      {"needles", d.needles},
+                      {"needle_length_mm", d.needle.length_m / units::mm},
+                      {"needle_diameter_mm", d.needle.diameter_m / units::mm},
+                      {"tip_angle_deg", d.needle.tip_angle_rad / units::degree},
+                      {"tip_radius_um", d.needle.tip_radius_m / units::um}};
+  return out;
+}
+
+}  // namespace
+
+ordered_json result_json(const simulation::SimulationResult& result,
+                         const Provenance& provenance) {
+  ordered_json out;
+  out["citsim_version"] = k_version;
+  out["git_hash"] = k_git_hash;
+  out["command_line"] = provenance.command_line;
+  out["disclaimer"] =
+      "citsim is decision support for a qualified professional, not a medical device.";
+  std::ostringstream scenario_text;
+  const toml::table scenario = core::effective_config(result.scenario);
+  scenario_text << toml::json_formatter(scenario);
+  out["scenario"] = ordered_json::parse(scenario_text.str());
+  if (result.device) out["device"] = device_json(*result.device);
+  ordered_json areas = ordered_json::array();
+  for (const auto& area : result.areas) {
+    ordered_json sessions = ordered_json::array();
+    for (const auto& session : area.sessions) sessions.push_back(session_json(session));
+    areas.push_back({{"region", area.area.region},
+                     {"region_name", area.skin.region_name},
+                     {"area_cm2", area.area.area_m2 / units::cm2},
+                     {"skin", skin_json(area.skin)},
+                     {"sessions", sessions}});
+  }
+  out["areas"] = areas;
+  return out;
+}
+
+std::string timeline_csv(const simulation::SimulationResult& result) {
+  std::string out = "area,region,session,day,hours_after_session,open_channels_per_cm2\n";
+  for (std::size_t a = 0; a < result.areas.size(); ++a) {
+    const auto& area = result.areas[a];
+    for (const auto& session : area.sessions) {
+      for (double hours : k_hours_after_session) {
+        const double open = session.injury.open_channels_per_m2(hours * units::hour);
+        out += fmt::format("{},{},{},{:.6g},{:g},{:.6g}\n", a + 1, area.area.region,
+                           session.index + 1, session.day + hours / 24.0, hours, per_cm2(open));
+      }
+    }
+  }
+  return out;
+}
+
+void write_run_outputs(const std::filesystem::path& dir,
+                       const simulation::SimulationResult& result, const Provenance& provenance) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
+  // result.json goes last: its presence says that the whole run completed.
+  std::filesystem::remove(dir / "result.json", ec);
+  write_file_atomically(dir / "config.toml", toml_text(core::effective_config(result.scenario)));
+  write_file_atomically(dir / "timeline.csv", timeline_csv(result));
+  write_file_atomically(dir / "result.json", result_json(result, provenance).dump(2) + "\n");
+}
+
+}  // namespace citsim::io

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#include "citsim/simulation/simulation.hpp"
+
+#include <fmt/format.h>
+
+#include "citsim/core/units.hpp"
+#include "citsim/device/puncture_pattern.hpp"
+
+namespace citsim::simulation {
+
+Catalogs::Catalogs(const std::filesystem::path& dir)
+    : data_dir(dir), regions(dir), devices(dir), molecules(dir), concerns(dir), injury(dir) {}
+
+void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs) {
+  for (std::size_t i = 0; i < scenario.areas.size(); ++i) {
+    const auto& area = scenario.areas[i];
+    const std::string prefix = fmt::format("area[{}]", i + 1);
+    (void)catalogs.regions.reference(area.region, area.region_where, prefix + ".region");
+    for (std::size_t j = 0; j < area.concerns.size(); ++j) {
+      catalogs.concerns.check(area.concerns[j],
+                              fmt::format("{}.concerns[{}].severity", prefix, j + 1));
+    }
+  }
+  if (scenario.device) (void)catalogs.devices.resolve(*scenario.device);
+  if (scenario.topical) (void)catalogs.molecules.resolve(*scenario.topical);
+}
+
+SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalogs,
+                          const std::function<void()>& on_session) {
+  check_scenario(scenario, catalogs);
+  SimulationResult result;
+  result.scenario = scenario;
+  if (scenario.device) result.device = catalogs.devices.resolve(*scenario.device);
+  if (scenario.topical) result.molecule = catalogs.molecules.resolve(*scenario.topical);
+  const bool occluded = scenario.topical && scenario.topical->occluded;
+
+  for (std::size_t a = 0; a < scenario.areas.size(); ++a) {
+    AreaResult area;
+    area.area = scenario.areas[a];
+    area.skin = catalogs.regions.skin_for(area.area.region, scenario.patient);
+    for (int s = 0; s < scenario.protocol.sessions; ++s) {
+      SessionResult session;
+      session.index = s;
+      session.day = s * scenario.protocol.interval_s / units::day;
+      if (result.device) {
+        // One random stream per area and session: results do not depend on the order of work.
+        core::Rng rng = core::Rng::stream(scenario.simulation.seed, a * 1000 + s);
+        const auto punctures = device::generate_punctures(
+            *result.device, scenario.technique, scenario.simulation.patch_side_m, rng);
+        session.punctures = punctures.punctures.size();
+        session.injury = catalogs.injury.simulate(punctures, *result.device, area.skin,
+                                                  scenario.technique.pressure, occluded, rng);
+      }
+      area.sessions.push_back(std::move(session));
+      if (on_session) on_session();
+    }
+    result.areas.push_back(std::move(area));
+  }
+  return result;
+}
+
+}  // namespace citsim::simulation

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "citsim/anatomy/region_catalog.hpp"
+#include "citsim/core/scenario.hpp"
+#include "citsim/device/device_catalog.hpp"
+#include "citsim/injury/injury_model.hpp"
+#include "citsim/outcome/concern_catalog.hpp"
+#include "citsim/transport/molecule_catalog.hpp"
+
+namespace citsim::simulation {
+
+/// One session on one area.
+struct SessionResult {
+  int index = 0;
+  double day = 0;
+  std::size_t punctures = 0;  ///< in the simulated patch
+  injury::SessionInjury injury;
+};
+
+struct AreaResult {
+  core::Area area;
+  anatomy::SkinModel skin;
+  std::vector<SessionResult> sessions;
+};
+
+struct SimulationResult {
+  core::Scenario scenario;
+  std::optional<device::DeviceSpec> device;
+  std::optional<transport::Molecule> molecule;
+  std::vector<AreaResult> areas;
+};
+
+/// Every catalogue of data/, loaded once: the simulation's fixed inputs.
+struct Catalogs {
+  explicit Catalogs(const std::filesystem::path& data_dir);
+  std::filesystem::path data_dir;
+  anatomy::RegionCatalog regions;
+  device::DeviceCatalog devices;
+  transport::MoleculeCatalog molecules;
+  outcome::ConcernCatalog concerns;
+  injury::InjuryModel injury;
+};
+
+/// Checks everything in a scenario that needs the catalogues (regions, device, molecule,
+/// concern severities) so that bad input fails before any work or output.
+void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs);
+
+/// Runs the pipeline stages available so far for every area and session. `on_session` is
+/// called after each session (for progress).
+SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalogs,
+                          const std::function<void()>& on_session = {});
+
+}  // namespace citsim::simulation
