@@ -43,7 +43,7 @@ double population_half_life_s(std::span<const double> half_lives_s) {
   double low = 0;
   double high = 64 * *std::max_element(half_lives_s.begin(), half_lives_s.end());
   if (open_fraction(half_lives_s, 0.0) < 0.5) return 0.0;
-  for (int i = 0; i < 100 && high - low > 1e-9 * high; ++i) {
+  for (int i = 0; i < 100 && high - low > 1e-12 * high; ++i) {
     const double mid = 0.5 * (low + high);
     (open_fraction(half_lives_s, mid) > 0.5 ? low : high) = mid;
   }
