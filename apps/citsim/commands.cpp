@@ -56,8 +56,7 @@ int run_command(const std::filesystem::path& scenario_path, const std::filesyste
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec || !std::filesystem::is_directory(out_dir)) {
-    throw core::InputError(fmt::format("{}: cannot create the output folder ({})",
-                                       out_dir.string(),
+    throw core::InputError(fmt::format("{}: cannot create the output folder ({})", out_dir.string(),
                                        ec ? ec.message() : "a file of that name exists"));
   }
 
@@ -85,10 +84,11 @@ int list_command(const std::string& what) {
                  s.papillary_dermis_m / units::um, s.reticular_dermis_m / units::um,
                  s.capillary_loop_depth_m / units::um, s.young_modulus_pa / units::kpa);
     }
-    fmt::print("\nSC stratum corneum, VE viable epidermis, PD/RD papillary/reticular dermis, loop "
-               "depth of the capillary loops, E Young's modulus; reference adult of {:.0f} y.\n"
-               "Sources: {}\n",
-               regions.modifiers().reference_age_years, regions.file().file());
+    fmt::print(
+        "\nSC stratum corneum, VE viable epidermis, PD/RD papillary/reticular dermis, loop "
+        "depth of the capillary loops, E Young's modulus; reference adult of {:.0f} y.\n"
+        "Sources: {}\n",
+        regions.modifiers().reference_age_years, regions.file().file());
   } else if (what == "devices") {
     const device::DeviceCatalog devices(dir);
     fmt::print("{:<12} {:<7} {:>7} {:>9} {:>8} {}\n", "id", "kind", "needles", "length mm",
@@ -96,15 +96,14 @@ int list_command(const std::string& what) {
     for (const auto& id : devices.ids()) {
       const auto& d = devices.spec(id);
       fmt::print("{:<12} {:<7} {:>7} {:>9.2f} {:>8.2f} {}\n", id, core::to_string(d.kind),
-                 d.needles, d.needle.length_m / units::mm, d.needle.diameter_m / units::mm,
-                 d.name);
+                 d.needles, d.needle.length_m / units::mm, d.needle.diameter_m / units::mm, d.name);
     }
   } else if (what == "molecules") {
     const transport::MoleculeCatalog molecules(dir);
     fmt::print("{:<24} {:>11} {:>6} {:>12} {}\n", "id", "MW Da", "log P", "D_aq m2/s", "name");
     for (const auto& m : molecules.molecules()) {
-      fmt::print("{:<24} {:>11.6g} {:>6.2f} {:>12.3g} {}\n", m.id, m.molecular_weight_da,
-                 m.log_p, m.aqueous_diffusivity_m2_s, m.name);
+      fmt::print("{:<24} {:>11.6g} {:>6.2f} {:>12.3g} {}\n", m.id, m.molecular_weight_da, m.log_p,
+                 m.aqueous_diffusivity_m2_s, m.name);
     }
   } else if (what == "concerns") {
     const outcome::ConcernCatalog concerns(dir);
@@ -120,9 +119,10 @@ int list_command(const std::string& what) {
 int validate_command(const std::string& filter, bool calibrate) {
   const simulation::Catalogs catalogs(core::data_dir());
   if (calibrate) {
-    fmt::print("membrane_prestrain calibrated to Donnelly 2011: {:.5f} (data/injury.toml: {:.5f})\n",
-               validation::calibrate_membrane_prestrain(catalogs),
-               catalogs.injury.penetration().membrane_prestrain);
+    fmt::print(
+        "membrane_prestrain calibrated to Donnelly 2011: {:.5f} (data/injury.toml: {:.5f})\n",
+        validation::calibrate_membrane_prestrain(catalogs),
+        catalogs.injury.penetration().membrane_prestrain);
   }
   int failed = 0;
   int shown = 0;

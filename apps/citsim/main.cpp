@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "citsim/core/error.hpp"
 #include "citsim/core/logging.hpp"
@@ -42,8 +42,8 @@ std::string joined_arguments(int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{k_description, "citsim"};
   app.footer(k_footer);
-  app.set_version_flag("--version", fmt::format("citsim {} ({})", citsim::k_version,
-                                                citsim::k_git_hash));
+  app.set_version_flag("--version",
+                       fmt::format("citsim {} ({})", citsim::k_version, citsim::k_git_hash));
   app.require_subcommand(1);
   bool quiet = false;
   bool verbose = false;
@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
       "Units are in the key names (needle_length_mm, interval_days). Unknown keys and values\n"
       "out of range are errors. Same scenario and seed give the same bytes.");
 
-  auto* list = app.add_subcommand("list", "Print a catalogue: regions, devices, molecules, concerns");
+  auto* list =
+      app.add_subcommand("list", "Print a catalogue: regions, devices, molecules, concerns");
   std::string what;
   list->add_option("WHAT", what, "regions | devices | molecules | concerns")
       ->required()

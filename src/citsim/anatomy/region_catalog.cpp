@@ -100,10 +100,10 @@ SkinModel RegionCatalog::skin_for(const std::string& region, const core::Patient
   skin.papillary_dermis_m *= dermis_factor;
   skin.reticular_dermis_m *= dermis_factor;
   skin.capillary_loop_depth_m = skin.epidermis_m() + loop_into_papillary * dermis_factor;
-  skin.young_modulus_pa *= stiffness_age_factor(m, patient.age_years) /
-                           stiffness_age_factor(m, m.reference_age_years);
-  skin.collagen_rel = std::max(0.3, 1.0 - m.collagen_loss_per_year *
-                                              (patient.age_years - m.reference_age_years));
+  skin.young_modulus_pa *=
+      stiffness_age_factor(m, patient.age_years) / stiffness_age_factor(m, m.reference_age_years);
+  skin.collagen_rel =
+      std::max(0.3, 1.0 - m.collagen_loss_per_year * (patient.age_years - m.reference_age_years));
   return skin;
 }
 

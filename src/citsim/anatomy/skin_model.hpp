@@ -7,7 +7,13 @@
 
 namespace citsim::anatomy {
 
-enum class Layer { stratum_corneum, viable_epidermis, papillary_dermis, reticular_dermis, hypodermis };
+enum class Layer {
+  stratum_corneum,
+  viable_epidermis,
+  papillary_dermis,
+  reticular_dermis,
+  hypodermis
+};
 
 inline constexpr std::array k_layers = {Layer::stratum_corneum, Layer::viable_epidermis,
                                         Layer::papillary_dermis, Layer::reticular_dermis,

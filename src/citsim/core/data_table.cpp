@@ -32,16 +32,17 @@ std::vector<std::string> DataFile::ids() const {
   return out;
 }
 
-bool DataFile::contains(const std::string& id) const { return m_entries->contains(id); }
+bool DataFile::contains(const std::string& id) const {
+  return m_entries->contains(id);
+}
 
 DataFile::Entry DataFile::entry(const std::string& id, const SourceLocation& asked_at,
                                 const std::string& asking_key) const {
   const auto* table = m_entries->get_as<toml::table>(id);
   if (table == nullptr) {
     const std::vector<std::string> known = ids();
-    const std::string message =
-        fmt::format("unknown {} \"{}\"{}; known: {} (see {})", m_entry_kind, id,
-                    did_you_mean(id, known), join(known), m_file);
+    const std::string message = fmt::format("unknown {} \"{}\"{}; known: {} (see {})", m_entry_kind,
+                                            id, did_you_mean(id, known), join(known), m_file);
     if (asking_key.empty()) throw InputError(format_location(asked_at) + message);
     throw InputError(format_location(asked_at) + "key '" + asking_key + "': " + message);
   }
@@ -138,11 +139,11 @@ void DataFile::Entry::finish() {
   for (const auto& [key, value] : *m_source_table) {
     if (std::find(m_sourced_keys.begin(), m_sourced_keys.end(), key.str()) ==
         m_sourced_keys.end()) {
-      throw InputError(format_location({m_file->file(),
-                                        static_cast<int>(value.source().begin.line)}) +
-                       fmt::format("key '{}.source.{}': names a source for a value that is not "
-                                   "there or not a number",
-                                   m_reader.path(), key.str()));
+      throw InputError(
+          format_location({m_file->file(), static_cast<int>(value.source().begin.line)}) +
+          fmt::format("key '{}.source.{}': names a source for a value that is not "
+                      "there or not a number",
+                      m_reader.path(), key.str()));
     }
   }
 }

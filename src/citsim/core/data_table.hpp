@@ -16,8 +16,9 @@ namespace citsim::core {
 /// A catalogue file of data/ (regions, devices, molecules, concerns): `schema = 1`, a
 /// `[sources]` table of citations, and entries `[<kind>.<id>]`. Every number read from an entry
 /// must carry its source: in the entry's `source` sub-table under the same key, in a sibling key
-/// `<key>_source`, or in a plain `source = "..."` string that covers the whole entry; the source is a citation id of `[sources]` or a text starting with
-/// "estimate:" that says how the number was derived. A number without a source is an InputError.
+/// `<key>_source`, or in a plain `source = "..."` string that covers the whole entry; the source is
+/// a citation id of `[sources]` or a text starting with "estimate:" that says how the number was
+/// derived. A number without a source is an InputError.
 class DataFile {
  public:
   DataFile(const std::filesystem::path& path, std::string entry_kind);

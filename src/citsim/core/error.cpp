@@ -13,7 +13,7 @@ std::string format_location(const SourceLocation& where) {
 
 InputError::InputError(const SourceLocation& where, const std::string& key,
                        const std::string& value, const std::string& allowed)
-    : std::runtime_error(fmt::format("{}key '{}' = {}: {}", format_location(where), key, value,
-                                     allowed)) {}
+    : std::runtime_error(
+          fmt::format("{}key '{}' = {}: {}", format_location(where), key, value, allowed)) {}
 
 }  // namespace citsim::core

@@ -9,9 +9,15 @@ void setup_logging(Verbosity verbosity) {
   auto logger = spdlog::stderr_color_mt("citsim");
   logger->set_pattern("%^[%l]%$ %v");
   switch (verbosity) {
-    case Verbosity::quiet: logger->set_level(spdlog::level::warn); break;
-    case Verbosity::normal: logger->set_level(spdlog::level::info); break;
-    case Verbosity::verbose: logger->set_level(spdlog::level::debug); break;
+    case Verbosity::quiet:
+      logger->set_level(spdlog::level::warn);
+      break;
+    case Verbosity::normal:
+      logger->set_level(spdlog::level::info);
+      break;
+    case Verbosity::verbose:
+      logger->set_level(spdlog::level::debug);
+      break;
   }
   spdlog::set_default_logger(logger);
 }

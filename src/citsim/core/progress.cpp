@@ -16,7 +16,9 @@ Progress::Progress(std::string label, std::size_t total)
       m_start(std::chrono::steady_clock::now()),
       m_last_draw(m_start) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::advance(std::size_t steps) {
   m_done = std::min(m_total, m_done + steps);

@@ -12,8 +12,9 @@ namespace citsim::core {
 namespace {
 
 const std::vector<std::string> k_concern_kinds = {
-    "fine_lines",        "laxity",   "texture",       "enlarged_pores", "atrophic_acne_scar",
-    "surgical_scar",     "hyperpigmentation", "melasma", "stretch_marks", "hair_loss"};
+    "fine_lines",         "laxity",        "texture",           "enlarged_pores",
+    "atrophic_acne_scar", "surgical_scar", "hyperpigmentation", "melasma",
+    "stretch_marks",      "hair_loss"};
 
 template <typename Enum, std::size_t N>
 Enum parse_enum(TableReader& reader, std::string_view key, Enum fallback,
@@ -103,8 +104,7 @@ Topical read_topical(TableReader reader) {
     TableReader molecule = reader.table("product");
     InlineMolecule inline_molecule;
     inline_molecule.name = molecule.string("name");
-    inline_molecule.molecular_weight_da =
-        molecule.number("molecular_weight_da", {10, 1e7, "Da"});
+    inline_molecule.molecular_weight_da = molecule.number("molecular_weight_da", {10, 1e7, "Da"});
     inline_molecule.log_p = molecule.number("log_p", {-10, 10, ""});
     molecule.finish();
     topical.product = inline_molecule.name;
@@ -116,8 +116,7 @@ Topical read_topical(TableReader reader) {
       reader.number_or("dose_mg_cm2", 2.0, {0.01, 100, "mg/cm2"}) * units::mg / units::cm2;
   topical.occluded = reader.boolean_or("occluded", false);
   topical.exposure_s = reader.number_or("exposure_h", 24, {0.01, 168, "h"}) * units::hour;
-  topical.daily_applications =
-      static_cast<int>(reader.integer_or("daily_applications", 0, 0, 6));
+  topical.daily_applications = static_cast<int>(reader.integer_or("daily_applications", 0, 0, 6));
   reader.finish();
   return topical;
 }
@@ -126,8 +125,7 @@ Protocol read_protocol(TableReader reader) {
   Protocol protocol;
   protocol.sessions = static_cast<int>(reader.integer_or("sessions", 1, 1, 24));
   protocol.interval_s = reader.number_or("interval_days", 28, {1, 365, "days"}) * units::day;
-  protocol.follow_up_s =
-      reader.number_or("follow_up_days", 180, {0, 3650, "days"}) * units::day;
+  protocol.follow_up_s = reader.number_or("follow_up_days", 180, {0, 3650, "days"}) * units::day;
   reader.finish();
   return protocol;
 }
@@ -201,9 +199,8 @@ toml::table effective_config(const Scenario& scenario) {
     for (const auto& concern : area.concerns) {
       concerns.push_back(toml::table{{"kind", concern.kind}, {"severity", concern.severity}});
     }
-    areas.push_back(toml::table{{"region", area.region},
-                                {"area_cm2", area.area_m2 / units::cm2},
-                                {"concerns", concerns}});
+    areas.push_back(toml::table{
+        {"region", area.region}, {"area_cm2", area.area_m2 / units::cm2}, {"concerns", concerns}});
   }
   out.insert("area", areas);
   if (scenario.device) {
@@ -231,10 +228,10 @@ toml::table effective_config(const Scenario& scenario) {
     const auto& topical = *scenario.topical;
     toml::table table;
     if (topical.inline_molecule) {
-      table.insert("product",
-                   toml::table{{"name", topical.inline_molecule->name},
-                               {"molecular_weight_da", topical.inline_molecule->molecular_weight_da},
-                               {"log_p", topical.inline_molecule->log_p}});
+      table.insert("product", toml::table{{"name", topical.inline_molecule->name},
+                                          {"molecular_weight_da",
+                                           topical.inline_molecule->molecular_weight_da},
+                                          {"log_p", topical.inline_molecule->log_p}});
     } else {
       table.insert("product", topical.product);
     }
@@ -257,9 +254,12 @@ toml::table effective_config(const Scenario& scenario) {
 
 std::string to_string(DeviceKind kind) {
   switch (kind) {
-    case DeviceKind::pen: return "pen";
-    case DeviceKind::roller: return "roller";
-    case DeviceKind::stamp: return "stamp";
+    case DeviceKind::pen:
+      return "pen";
+    case DeviceKind::roller:
+      return "roller";
+    case DeviceKind::stamp:
+      return "stamp";
   }
   return "?";
 }
@@ -270,18 +270,24 @@ std::string to_string(Pattern pattern) {
 
 std::string to_string(Pressure pressure) {
   switch (pressure) {
-    case Pressure::light: return "light";
-    case Pressure::moderate: return "moderate";
-    case Pressure::firm: return "firm";
+    case Pressure::light:
+      return "light";
+    case Pressure::moderate:
+      return "moderate";
+    case Pressure::firm:
+      return "firm";
   }
   return "?";
 }
 
 std::string to_string(Sex sex) {
   switch (sex) {
-    case Sex::unspecified: return "unspecified";
-    case Sex::female: return "female";
-    case Sex::male: return "male";
+    case Sex::unspecified:
+      return "unspecified";
+    case Sex::female:
+      return "female";
+    case Sex::male:
+      return "male";
   }
   return "?";
 }

@@ -13,7 +13,9 @@ namespace citsim::core {
 
 namespace {
 
-std::string format_number(double value) { return fmt::format("{:g}", value); }
+std::string format_number(double value) {
+  return fmt::format("{:g}", value);
+}
 
 std::string range_text(const Range& range) {
   const std::string unit = range.unit.empty() ? std::string{} : " " + range.unit;
@@ -28,9 +30,9 @@ toml::table parse_toml_file(const std::filesystem::path& path) {
   if (!in) {
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
-    throw InputError(fmt::format("{}: cannot read the file ({})", path.string(),
-                                 exists ? "permission denied or not a regular file"
-                                        : "no such file"));
+    throw InputError(
+        fmt::format("{}: cannot read the file ({})", path.string(),
+                    exists ? "permission denied or not a regular file" : "no such file"));
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
@@ -42,15 +44,17 @@ toml::table parse_toml_text(std::string_view text, const std::string& file) {
     return toml::parse(text, file);
   } catch (const toml::parse_error& error) {
     const auto& begin = error.source().begin;
-    throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", file, begin.line,
-                                 begin.column, error.description()));
+    throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", file, begin.line, begin.column,
+                                 error.description()));
   }
 }
 
 TableReader::TableReader(const toml::table& table, std::string file, std::string path)
     : m_table(&table), m_file(std::move(file)), m_path(std::move(path)) {}
 
-bool TableReader::has(std::string_view key) const { return m_table->contains(key); }
+bool TableReader::has(std::string_view key) const {
+  return m_table->contains(key);
+}
 
 bool TableReader::is_table(std::string_view key) const {
   const toml::node* found = m_table->get(key);
@@ -244,9 +248,8 @@ void TableReader::finish() const {
   for (const auto& [key, value] : *m_table) {
     if (m_known.contains(key.str())) continue;
     throw InputError(format_location({m_file, static_cast<int>(value.source().begin.line)}) +
-                     fmt::format("unknown key '{}'{}; known keys here: {}",
-                                 key_path(key.str()), did_you_mean(key.str(), known),
-                                 join(known)));
+                     fmt::format("unknown key '{}'{}; known keys here: {}", key_path(key.str()),
+                                 did_you_mean(key.str(), known), join(known)));
   }
 }
 

@@ -25,7 +25,7 @@ DeviceSpec read_device(const core::DataFile& file, const std::string& id) {
   spec.id = id;
   spec.name = reader.string("name");
   const std::string kind = reader.choice_or("kind", "", {"pen", "roller", "stamp"});
-  spec.kind = kind == "pen" ? core::DeviceKind::pen
+  spec.kind = kind == "pen"      ? core::DeviceKind::pen
               : kind == "roller" ? core::DeviceKind::roller
                                  : core::DeviceKind::stamp;
   spec.needles = static_cast<int>(entry.integer("needles", 1, 2000));
@@ -66,9 +66,8 @@ void check_consistent(const DeviceSpec& spec, const core::SourceLocation& where,
     fail("needles", std::to_string(spec.needles),
          fmt::format("a roller's needles must divide evenly into its {} rows", spec.rows));
   }
-  if (spec.kind == core::DeviceKind::pen &&
-      (spec.needle.length_m < spec.min_depth_m - 1e-12 ||
-       spec.needle.length_m > spec.max_depth_m + 1e-12)) {
+  if (spec.kind == core::DeviceKind::pen && (spec.needle.length_m < spec.min_depth_m - 1e-12 ||
+                                             spec.needle.length_m > spec.max_depth_m + 1e-12)) {
     fail("needle_length_mm", fmt::format("{:g}", spec.needle.length_m / units::mm),
          fmt::format("this pen's depth setting must be from {:g} to {:g} mm",
                      spec.min_depth_m / units::mm, spec.max_depth_m / units::mm));
@@ -94,7 +93,9 @@ DeviceCatalog::DeviceCatalog(const std::filesystem::path& data_dir)
   }
 }
 
-std::vector<std::string> DeviceCatalog::ids() const { return m_file.ids(); }
+std::vector<std::string> DeviceCatalog::ids() const {
+  return m_file.ids();
+}
 
 const DeviceSpec& DeviceCatalog::spec(const std::string& id, const core::SourceLocation& at,
                                       const std::string& key) const {
@@ -119,9 +120,10 @@ DeviceSpec DeviceCatalog::resolve(const core::DeviceSettings& settings) const {
   }
   DeviceSpec resolved = spec(model, settings.where, "device.model");
   if (resolved.kind != settings.kind) {
-    throw core::InputError(settings.where, "device.model", "\"" + model + "\"",
-                           fmt::format("is a {}, but device.kind is {}", core::to_string(resolved.kind),
-                                       core::to_string(settings.kind)));
+    throw core::InputError(
+        settings.where, "device.model", "\"" + model + "\"",
+        fmt::format("is a {}, but device.kind is {}", core::to_string(resolved.kind),
+                    core::to_string(settings.kind)));
   }
   auto only_for = [&](bool present, core::DeviceKind kind, const char* key) {
     if (present && resolved.kind != kind) {

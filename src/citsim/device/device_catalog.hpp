@@ -12,8 +12,8 @@ namespace citsim::device {
 
 /// A solid conical-tipped needle, SI units.
 struct NeedleGeometry {
-  double length_m = 0;    ///< nominal length (a pen's depth setting)
-  double diameter_m = 0;  ///< shaft diameter
+  double length_m = 0;       ///< nominal length (a pen's depth setting)
+  double diameter_m = 0;     ///< shaft diameter
   double tip_angle_rad = 0;  ///< full cone angle of the tip
   double tip_radius_m = 0;   ///< radius of curvature at the very tip
   std::string material;

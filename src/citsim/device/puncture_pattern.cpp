@@ -43,8 +43,8 @@ std::vector<double> lane_centres(double half_extent, double spacing, core::Rng& 
   return centres;
 }
 
-void roller_pass(const DeviceSpec& d, const PassFrame& frame, int pass, double t0,
-                 core::Rng& rng, std::vector<Puncture>& out) {
+void roller_pass(const DeviceSpec& d, const PassFrame& frame, int pass, double t0, core::Rng& rng,
+                 std::vector<Puncture>& out) {
   const int per_ring = d.needles / d.rows;
   const double arc = pi * d.drum_diameter_m / per_ring;
   const double ring_spacing = d.drum_width_m / d.rows;
@@ -73,14 +73,15 @@ void pen_pass(const DeviceSpec& d, const PassFrame& frame, int pass, double t0, 
          u < R + d.cartridge_diameter_m; u += step) {
       const double tremor = rng.normal(0.0, k_hand_tremor_sd_m);
       const double t = t_lane + (u + R) / d.glide_speed_m_s;
-      for (const auto& needle : layout) frame.emit(u + needle.x, lane + tremor + needle.y, t, pass, out);
+      for (const auto& needle : layout)
+        frame.emit(u + needle.x, lane + tremor + needle.y, t, pass, out);
     }
     t_lane += 2 * R / d.glide_speed_m_s;
   }
 }
 
-void stamp_pass(const DeviceSpec& d, const PassFrame& frame, int pass, double t0,
-                core::Rng& rng, std::vector<Puncture>& out) {
+void stamp_pass(const DeviceSpec& d, const PassFrame& frame, int pass, double t0, core::Rng& rng,
+                std::vector<Puncture>& out) {
   const std::vector<Point2> layout = contact_set(d);
   const double R = frame.half_extent;
   const double u_offset = rng.uniform(0.0, d.footprint_width_m);
@@ -90,7 +91,8 @@ void stamp_pass(const DeviceSpec& d, const PassFrame& frame, int pass, double t0
          u += d.footprint_width_m) {
       const double du = rng.normal(0.0, k_hand_tremor_sd_m);
       const double dv = rng.normal(0.0, k_hand_tremor_sd_m);
-      for (const auto& needle : layout) frame.emit(u + du + needle.x, lane + dv + needle.y, t, pass, out);
+      for (const auto& needle : layout)
+        frame.emit(u + du + needle.x, lane + dv + needle.y, t, pass, out);
       t += 1.0 / k_stamps_per_s_by_hand;
     }
   }
@@ -185,9 +187,15 @@ PunctureSet generate_punctures(const DeviceSpec& device, const core::Technique& 
   for (int pass = 0; pass < technique.passes; ++pass) {
     const PassFrame frame(patch_side_m, pass_direction_rad(technique, pass));
     switch (device.kind) {
-      case core::DeviceKind::roller: roller_pass(device, frame, pass, t0, rng, out.punctures); break;
-      case core::DeviceKind::pen: pen_pass(device, frame, pass, t0, rng, out.punctures); break;
-      case core::DeviceKind::stamp: stamp_pass(device, frame, pass, t0, rng, out.punctures); break;
+      case core::DeviceKind::roller:
+        roller_pass(device, frame, pass, t0, rng, out.punctures);
+        break;
+      case core::DeviceKind::pen:
+        pen_pass(device, frame, pass, t0, rng, out.punctures);
+        break;
+      case core::DeviceKind::stamp:
+        stamp_pass(device, frame, pass, t0, rng, out.punctures);
+        break;
     }
     if (!out.punctures.empty()) t0 = out.punctures.back().t_s + 1.0;
   }

@@ -79,7 +79,8 @@ SessionInjury InjuryModel::simulate(const device::PunctureSet& punctures,
   out.max_depth_m = summary.max;
   out.bleeding_fraction =
       depths.empty() ? 0.0 : static_cast<double>(bleeding) / static_cast<double>(depths.size());
-  out.bleeding = !depths.empty() && out.bleeding_fraction >= m_penetration.visible_bleeding_fraction;
+  out.bleeding =
+      !depths.empty() && out.bleeding_fraction >= m_penetration.visible_bleeding_fraction;
   out.channel_half_life_s = population_half_life_s(half_lives);
 
   const auto slabs = skin.layers();

@@ -28,7 +28,7 @@ struct Channel {
 /// How far channels reach into one layer, over the channels that enter it.
 struct LayerDamage {
   anatomy::Layer layer;
-  double channels_per_m2 = 0;       ///< channels that reach into this layer
+  double channels_per_m2 = 0;          ///< channels that reach into this layer
   double damaged_volume_fraction = 0;  ///< channel volume in the layer per layer volume
 };
 

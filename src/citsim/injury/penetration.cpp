@@ -24,8 +24,8 @@ double support_radius_m(const std::vector<device::Point2>& needles, double max_r
     double nearest = std::numeric_limits<double>::infinity();
     for (std::size_t j = 0; j < needles.size(); ++j) {
       if (i != j) {
-        nearest = std::min(nearest, std::hypot(needles[i].x - needles[j].x,
-                                               needles[i].y - needles[j].y));
+        nearest =
+            std::min(nearest, std::hypot(needles[i].x - needles[j].x, needles[i].y - needles[j].y));
       }
     }
     total += nearest;
@@ -58,8 +58,7 @@ PenetrationParameters PenetrationParameters::read(const core::DataFile& file) {
   return p;
 }
 
-PenetrationSetup setup_penetration(const PenetrationParameters& p,
-                                   const device::DeviceSpec& device,
+PenetrationSetup setup_penetration(const PenetrationParameters& p, const device::DeviceSpec& device,
                                    const anatomy::SkinModel& skin, core::Pressure pressure) {
   PenetrationSetup s;
   const auto& needle = device.needle;

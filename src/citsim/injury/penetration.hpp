@@ -30,20 +30,19 @@ struct PenetrationParameters {
 /// What is the same for every puncture of a device on a skin: forces, stiffening and tenting
 /// at the region's mean modulus. Per-puncture depths scale from it with the local modulus.
 struct PenetrationSetup {
-  double puncture_force_n = 0;     ///< force at which the tip breaks the surface
-  double available_force_n = 0;    ///< force each needle can push with
-  double strain_rate_per_s = 0;    ///< at the tip while it enters
-  double rate_stiffening = 1;      ///< T_eff / T: viscoelastic stiffening at the entry rate
-  double support_radius_m = 0;     ///< where the device holds the skin around a needle
-  double membrane_tension_n_m = 0; ///< at the region's mean modulus
-  double tenting_m = 0;            ///< at the region's mean modulus
-  double compression = 0;          ///< strain of the tissue under the device base
-  bool pierces = true;             ///< whether the available force exceeds the puncture force
+  double puncture_force_n = 0;      ///< force at which the tip breaks the surface
+  double available_force_n = 0;     ///< force each needle can push with
+  double strain_rate_per_s = 0;     ///< at the tip while it enters
+  double rate_stiffening = 1;       ///< T_eff / T: viscoelastic stiffening at the entry rate
+  double support_radius_m = 0;      ///< where the device holds the skin around a needle
+  double membrane_tension_n_m = 0;  ///< at the region's mean modulus
+  double tenting_m = 0;             ///< at the region's mean modulus
+  double compression = 0;           ///< strain of the tissue under the device base
+  bool pierces = true;              ///< whether the available force exceeds the puncture force
 };
 
 /// The deterministic part of penetration for a device pressed on a skin.
-PenetrationSetup setup_penetration(const PenetrationParameters& p,
-                                   const device::DeviceSpec& device,
+PenetrationSetup setup_penetration(const PenetrationParameters& p, const device::DeviceSpec& device,
                                    const anatomy::SkinModel& skin, core::Pressure pressure);
 
 /// Depth reached below the undisturbed surface for a local modulus `local_modulus_pa`; 0 when the

@@ -17,10 +17,12 @@ namespace units = citsim::units;
 using nlohmann::ordered_json;
 
 /// Hours after a session at which timeline.csv samples the open channels: dense while most close.
-constexpr double k_hours_after_session[] = {0,  0.25, 0.5, 0.75, 1,  1.5, 2,  3,  4,
-                                            6,  8,    12,  18,   24, 36,  48, 72};
+constexpr double k_hours_after_session[] = {0, 0.25, 0.5, 0.75, 1,  1.5, 2,  3, 4,
+                                            6, 8,    12,  18,   24, 36,  48, 72};
 
-constexpr double per_cm2(double per_m2) { return per_m2 * units::cm2; }
+constexpr double per_cm2(double per_m2) {
+  return per_m2 * units::cm2;
+}
 
 std::string toml_text(const toml::table& table) {
   std::ostringstream out;
@@ -75,8 +77,7 @@ ordered_json device_json(const device::DeviceSpec& d) {
 
 }  // namespace
 
-ordered_json result_json(const simulation::SimulationResult& result,
-                         const Provenance& provenance) {
+ordered_json result_json(const simulation::SimulationResult& result, const Provenance& provenance) {
   ordered_json out;
   out["citsim_version"] = k_version;
   out["git_hash"] = k_git_hash;
@@ -117,11 +118,12 @@ std::string timeline_csv(const simulation::SimulationResult& result) {
   return out;
 }
 
-void write_run_outputs(const std::filesystem::path& dir,
-                       const simulation::SimulationResult& result, const Provenance& provenance) {
+void write_run_outputs(const std::filesystem::path& dir, const simulation::SimulationResult& result,
+                       const Provenance& provenance) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::runtime_error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
+  if (ec)
+    throw std::runtime_error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
   // result.json goes last: its presence says that the whole run completed.
   std::filesystem::remove(dir / "result.json", ec);
   write_file_atomically(dir / "config.toml", toml_text(core::effective_config(result.scenario)));

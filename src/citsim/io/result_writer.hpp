@@ -25,7 +25,7 @@ std::string timeline_csv(const simulation::SimulationResult& result);
 
 /// Writes DIR/config.toml (the effective scenario), DIR/timeline.csv and, last, DIR/result.json,
 /// each atomically: a run that fails midway leaves no result.json of its own.
-void write_run_outputs(const std::filesystem::path& dir,
-                       const simulation::SimulationResult& result, const Provenance& provenance);
+void write_run_outputs(const std::filesystem::path& dir, const simulation::SimulationResult& result,
+                       const Provenance& provenance);
 
 }  // namespace citsim::io

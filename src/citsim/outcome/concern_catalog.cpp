@@ -41,10 +41,10 @@ const ConcernScale& ConcernCatalog::scale(const std::string& id) const {
 void ConcernCatalog::check(const core::Concern& concern, const std::string& key) const {
   const ConcernScale& s = scale(concern.kind);
   if (concern.severity < s.severity_min || concern.severity > s.severity_max) {
-    throw core::InputError(concern.where, key, fmt::format("{:g}", concern.severity),
-                           fmt::format("{} severity is on the {} scale: from {:g} to {:g} {}",
-                                       concern.kind, s.scale, s.severity_min, s.severity_max,
-                                       s.unit));
+    throw core::InputError(
+        concern.where, key, fmt::format("{:g}", concern.severity),
+        fmt::format("{} severity is on the {} scale: from {:g} to {:g} {}", concern.kind, s.scale,
+                    s.severity_min, s.severity_max, s.unit));
   }
 }
 

@@ -45,8 +45,8 @@ SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalo
       if (result.device) {
         // One random stream per area and session: results do not depend on the order of work.
         core::Rng rng = core::Rng::stream(scenario.simulation.seed, a * 1000 + s);
-        const auto punctures = device::generate_punctures(
-            *result.device, scenario.technique, scenario.simulation.patch_side_m, rng);
+        const auto punctures = device::generate_punctures(*result.device, scenario.technique,
+                                                          scenario.simulation.patch_side_m, rng);
         session.punctures = punctures.punctures.size();
         session.injury = catalogs.injury.simulate(punctures, *result.device, area.skin,
                                                   scenario.technique.pressure, occluded, rng);

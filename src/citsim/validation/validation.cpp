@@ -26,9 +26,8 @@ core::Patient reference_patient(double age_years = 35) {
 
 /// Mean channel depth and bleeding of one pass of a device on a skin.
 injury::SessionInjury one_session(const injury::InjuryModel& model,
-                                  const device::DeviceSpec& device,
-                                  const anatomy::SkinModel& skin, int passes = 2,
-                                  bool occluded = false) {
+                                  const device::DeviceSpec& device, const anatomy::SkinModel& skin,
+                                  int passes = 2, bool occluded = false) {
   core::Technique technique;
   technique.passes = passes;
   core::Rng rng(k_seed);
@@ -63,17 +62,32 @@ double donnelly_depth_m(const simulation::Catalogs& catalogs, double prestrain) 
 CaseResult within_fraction(std::string name, Role role, std::string quantity, double measured,
                            double reference, double fraction, std::string unit,
                            std::string source) {
-  CaseResult c{std::move(name), role, std::move(quantity), measured, reference, std::move(unit),
-               fmt::format("±{:g}%", 100 * fraction), false, std::move(source), {}};
+  CaseResult c{std::move(name),
+               role,
+               std::move(quantity),
+               measured,
+               reference,
+               std::move(unit),
+               fmt::format("±{:g}%", 100 * fraction),
+               false,
+               std::move(source),
+               {}};
   c.passed = std::abs(measured - reference) <= fraction * std::abs(reference);
   return c;
 }
 
 CaseResult within_range(std::string name, Role role, std::string quantity, double measured,
                         double low, double high, std::string unit, std::string source) {
-  CaseResult c{std::move(name), role, std::move(quantity), measured, 0.5 * (low + high),
-               unit, fmt::format("in [{:.4g}, {:.4g}] {}", low, high, unit), false,
-               std::move(source), {}};
+  CaseResult c{std::move(name),
+               role,
+               std::move(quantity),
+               measured,
+               0.5 * (low + high),
+               unit,
+               fmt::format("in [{:.4g}, {:.4g}] {}", low, high, unit),
+               false,
+               std::move(source),
+               {}};
   c.passed = measured >= low && measured <= high;
   return c;
 }
@@ -94,8 +108,8 @@ void density_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>
     const double closed_form = 4 * device::punctures_per_m2_per_pass(device);
     out.push_back(within_fraction("density_closed_form_" + id, Role::analytic,
                                   "punctures per cm2 after 4 passes, mean of 16 patches",
-                                  sum / seeds * units::cm2, closed_form * units::cm2, 0.03,
-                                  "1/cm2", "closed form (docs/model.md, Device)"));
+                                  sum / seeds * units::cm2, closed_form * units::cm2, 0.03, "1/cm2",
+                                  "closed form (docs/model.md, Device)"));
   }
   const auto& roller = catalogs.devices.spec("roller-192");
   out.push_back(within_fraction(
@@ -130,10 +144,10 @@ void penetration_cases(const simulation::Catalogs& catalogs, std::vector<CaseRes
   for (double length_mm : {1.0, 1.5}) {
     roller.needle.length_m = length_mm * units::mm;
     const auto mid = one_session(model, roller, pig);
-    out.push_back(within_range(fmt::format("penetration_lima2013_{:.1f}mm", length_mm),
-                               Role::check, "mean depth: in the reticular dermis",
-                               mid.mean_depth_m / units::um, papillary_bottom / units::um,
-                               pig.cutis_m() / units::um, "um", lima));
+    out.push_back(within_range(fmt::format("penetration_lima2013_{:.1f}mm", length_mm), Role::check,
+                               "mean depth: in the reticular dermis", mid.mean_depth_m / units::um,
+                               papillary_bottom / units::um, pig.cutis_m() / units::um, "um",
+                               lima));
   }
   roller.needle.length_m = 2.0 * units::mm;
   const auto deep = one_session(model, roller, pig);
@@ -147,14 +161,18 @@ void penetration_cases(const simulation::Catalogs& catalogs, std::vector<CaseRes
   const auto cheek = catalogs.regions.skin_for("cheek", reference_patient());
   roller.needle.length_m = 0.5 * units::mm;
   const auto face = one_session(model, roller, cheek);
-  CaseResult bleeding{"bleeding_0.5mm_roller_cheek", Role::check,
-                      "fraction of channels past the cheek's capillary loops, 0.5 mm roller",
-                      face.bleeding_fraction, model.penetration().visible_bleeding_fraction, "",
-                      "at least the visible fraction", face.bleeding,
-                      "capillary_loops note of the reference set (clinical convention)",
-                      fmt::format("mean depth {:.0f} um, loops at {:.0f} um",
-                                  face.mean_depth_m / units::um,
-                                  cheek.capillary_loop_depth_m / units::um)};
+  CaseResult bleeding{
+      "bleeding_0.5mm_roller_cheek",
+      Role::check,
+      "fraction of channels past the cheek's capillary loops, 0.5 mm roller",
+      face.bleeding_fraction,
+      model.penetration().visible_bleeding_fraction,
+      "",
+      "at least the visible fraction",
+      face.bleeding,
+      "capillary_loops note of the reference set (clinical convention)",
+      fmt::format("mean depth {:.0f} um, loops at {:.0f} um", face.mean_depth_m / units::um,
+                  cheek.capillary_loop_depth_m / units::um)};
   if (!bleeding.passed) bleeding.role = Role::known_gap;
   out.push_back(bleeding);
 
@@ -164,11 +182,11 @@ void penetration_cases(const simulation::Catalogs& catalogs, std::vector<CaseRes
   dermaroller.needle.length_m = 0.77 * units::mm;
   dermaroller.needle.diameter_m = 0.14 * units::mm;
   const auto abdomen = catalogs.regions.skin_for("abdomen", reference_patient());
-  auto kalluri = within_fraction(
-      "penetration_kalluri2011", Role::known_gap,
-      "channel depth of a 770 um roller (rat in the paper, human abdomen here)",
-      one_session(model, dermaroller, abdomen).mean_depth_m / units::um, 152.5, 0.3, "um",
-      "Kalluri H, Kolli CS, Banga AK. AAPS J 2011;13(3):473-481");
+  auto kalluri =
+      within_fraction("penetration_kalluri2011", Role::known_gap,
+                      "channel depth of a 770 um roller (rat in the paper, human abdomen here)",
+                      one_session(model, dermaroller, abdomen).mean_depth_m / units::um, 152.5, 0.3,
+                      "um", "Kalluri H, Kolli CS, Banga AK. AAPS J 2011;13(3):473-481");
   kalluri.note = "rat skin is not modelled; human skin deflects less";
   out.push_back(kalluri);
 
@@ -176,14 +194,21 @@ void penetration_cases(const simulation::Catalogs& catalogs, std::vector<CaseRes
   // length below 1 mm.
   auto stamp = catalogs.devices.spec(catalogs.devices.ids().back());
   for (const auto& id : catalogs.devices.ids()) {
-    if (catalogs.devices.spec(id).kind == core::DeviceKind::stamp) stamp = catalogs.devices.spec(id);
+    if (catalogs.devices.spec(id).kind == core::DeviceKind::stamp)
+      stamp = catalogs.devices.spec(id);
   }
   stamp.needle.length_m = 0.75 * units::mm;
   const double buried = one_session(model, stamp, pig).mean_depth_m / stamp.needle.length_m;
-  CaseResult lam{"penetration_lam2008", Role::known_gap,
-                 "buried fraction of 0.75 mm steel needles pressed by hand", buried, 0.5, "",
-                 "below 0.5", buried < 0.5,
-                 "Lam DCC et al. BIODEVICES 2008", "ex vivo pig skin on a silicone backing"};
+  CaseResult lam{"penetration_lam2008",
+                 Role::known_gap,
+                 "buried fraction of 0.75 mm steel needles pressed by hand",
+                 buried,
+                 0.5,
+                 "",
+                 "below 0.5",
+                 buried < 0.5,
+                 "Lam DCC et al. BIODEVICES 2008",
+                 "ex vivo pig skin on a silicone backing"};
   if (lam.passed) lam.role = Role::check;
   out.push_back(lam);
 }
@@ -191,29 +216,35 @@ void penetration_cases(const simulation::Catalogs& catalogs, std::vector<CaseRes
 void resealing_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out) {
   const auto& p = catalogs.injury.resealing();
   const double reference = p.reference_depth_m;
-  out.push_back(within_range(
-      "resealing_brogden2021_occluded", Role::calibration,
-      "occluded channel half-life at the reference depth",
-      injury::channel_half_life_s(p, reference, true) / units::hour, 20.2, 25.9, "h",
-      "Brogden group, micropore closure by site under occlusion (PMC8259462)"));
+  out.push_back(
+      within_range("resealing_brogden2021_occluded", Role::calibration,
+                   "occluded channel half-life at the reference depth",
+                   injury::channel_half_life_s(p, reference, true) / units::hour, 20.2, 25.9, "h",
+                   "Brogden group, micropore closure by site under occlusion (PMC8259462)"));
   const double closed95 =
       injury::channel_half_life_s(p, reference, false) * std::log2(20.0) / units::hour;
   out.push_back(within_range("resealing_gupta2011_open", Role::calibration,
                              "time to 95% closure without occlusion", closed95, 0, 2, "h",
                              "Gupta J et al. J Control Release 2011;154(2):148-155"));
-  out.push_back(within_fraction(
-      "resealing_kalluri2011_depth_ratio", Role::calibration,
-      "closure time ratio, 770 um over 370 um roller",
-      injury::channel_half_life_s(p, 770 * units::um, false) /
-          injury::channel_half_life_s(p, 370 * units::um, false),
-      18.0 / 12.0, 0.05, "", "Kalluri H et al. AAPS J 2011;13(3):473-481"));
+  out.push_back(within_fraction("resealing_kalluri2011_depth_ratio", Role::calibration,
+                                "closure time ratio, 770 um over 370 um roller",
+                                injury::channel_half_life_s(p, 770 * units::um, false) /
+                                    injury::channel_half_life_s(p, 370 * units::um, false),
+                                18.0 / 12.0, 0.05, "",
+                                "Kalluri H et al. AAPS J 2011;13(3):473-481"));
   // Gupta 2011 reported that under occlusion resealing grows with needle length: held out.
   const double short_needle = injury::channel_half_life_s(p, 300 * units::um, true);
   const double long_needle = injury::channel_half_life_s(p, 900 * units::um, true);
-  CaseResult gupta{"resealing_gupta2011_length", Role::check,
+  CaseResult gupta{"resealing_gupta2011_length",
+                   Role::check,
                    "occluded half-life, 900 um over 300 um channels (must exceed 1)",
-                   long_needle / short_needle, 1, "", "above 1", long_needle > short_needle,
-                   "Gupta J et al. J Control Release 2011;154(2):148-155", {}};
+                   long_needle / short_needle,
+                   1,
+                   "",
+                   "above 1",
+                   long_needle > short_needle,
+                   "Gupta J et al. J Control Release 2011;154(2):148-155",
+                   {}};
   out.push_back(gupta);
 }
 
@@ -221,10 +252,14 @@ void resealing_cases(const simulation::Catalogs& catalogs, std::vector<CaseResul
 
 std::string to_string(Role role) {
   switch (role) {
-    case Role::analytic: return "analytic";
-    case Role::calibration: return "calibration";
-    case Role::check: return "check";
-    case Role::known_gap: return "known gap";
+    case Role::analytic:
+      return "analytic";
+    case Role::calibration:
+      return "calibration";
+    case Role::check:
+      return "check";
+    case Role::known_gap:
+      return "known gap";
   }
   return "?";
 }

@@ -20,9 +20,9 @@ class RegionCatalogTest : public ::testing::Test {
 };
 
 TEST_F(RegionCatalogTest, HasTheSixteenRegionsOfTheDesign) {
-  for (const char* id : {"forehead", "periorbital", "nose", "cheek", "perioral", "chin", "brow",
-                         "jawline", "neck", "decolletage", "hand_dorsum", "scalp", "abdomen",
-                         "thigh", "upper_arm", "back"}) {
+  for (const char* id :
+       {"forehead", "periorbital", "nose", "cheek", "perioral", "chin", "brow", "jawline", "neck",
+        "decolletage", "hand_dorsum", "scalp", "abdomen", "thigh", "upper_arm", "back"}) {
     EXPECT_NO_THROW((void)regions.reference(id)) << id;
   }
 }

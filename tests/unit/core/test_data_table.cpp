@@ -16,9 +16,10 @@ using ::testing::HasSubstr;
 class DataTableTest : public ::testing::Test {
  protected:
   std::filesystem::path write(const std::string& text) {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("citsim_data_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                       "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+    const auto path =
+        std::filesystem::temp_directory_path() /
+        ("citsim_data_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
     std::ofstream(path) << text;
     m_files.push_back(path);
     return path;
@@ -62,13 +63,15 @@ TEST_F(DataTableTest, NumberWithoutSourceIsRejected) {
   const auto path = write("schema = 1\n[thing.x]\nvalue_um = 3.5\n");
   DataFile file(path, "thing");
   auto entry = file.entry("x");
-  EXPECT_THAT(error_of([&] { entry.number("value_um", {0, 10, "um"}); }),
+  EXPECT_THAT(error_of([&] {
+                entry.number("value_um", {0, 10, "um"});
+              }),
               HasSubstr("needs its source"));
 }
 
 TEST_F(DataTableTest, SourceMustBeKnownOrAnEstimate) {
-  const auto path = write(
-      "schema = 1\n[sources]\na = \"A\"\n[thing.x]\nv = 1\n[thing.x.source]\nv = \"b\"\n");
+  const auto path =
+      write("schema = 1\n[sources]\na = \"A\"\n[thing.x]\nv = 1\n[thing.x.source]\nv = \"b\"\n");
   DataFile file(path, "thing");
   auto entry = file.entry("x");
   EXPECT_THAT(error_of([&] { entry.number("v", {0, 10, ""}); }), HasSubstr("id of [sources]"));
@@ -76,7 +79,8 @@ TEST_F(DataTableTest, SourceMustBeKnownOrAnEstimate) {
 
 TEST_F(DataTableTest, SourceForAMissingValueIsRejected) {
   const auto path = write(
-      "schema = 1\n[sources]\na = \"A\"\n[thing.x]\nv = 1\n[thing.x.source]\nv = \"a\"\nw = \"a\"\n");
+      "schema = 1\n[sources]\na = \"A\"\n[thing.x]\nv = 1\n[thing.x.source]\nv = \"a\"\nw = "
+      "\"a\"\n");
   DataFile file(path, "thing");
   auto entry = file.entry("x");
   entry.number("v", {0, 10, ""});
@@ -86,7 +90,9 @@ TEST_F(DataTableTest, SourceForAMissingValueIsRejected) {
 TEST_F(DataTableTest, UnknownIdSuggestsTheNearest) {
   const auto path = write("schema = 1\n[thing.cheek]\n[thing.chin]\n");
   DataFile file(path, "thing");
-  EXPECT_THAT(error_of([&] { (void)file.entry("cheeck", {"s.toml", 4}, "area[1].region"); }),
+  EXPECT_THAT(error_of([&] {
+                (void)file.entry("cheeck", {"s.toml", 4}, "area[1].region");
+              }),
               testing::AllOf(HasSubstr("s.toml:4:"), HasSubstr("area[1].region"),
                              HasSubstr("did you mean 'cheek'")));
 }

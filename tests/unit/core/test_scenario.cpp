@@ -85,9 +85,11 @@ product = { name = "naloxone", molecular_weight_da = 327.4, log_p = 2.09 }
 }
 
 TEST(Scenario, OutOfRangeValueNamesFileLineKeyValueAndRange) {
-  const std::string text = std::string(k_minimal) + "[device]\nkind = \"pen\"\nneedle_length_mm = 30\n";
-  EXPECT_THAT(message_of(text), AllOf(HasSubstr("test.toml:11:"), HasSubstr("device.needle_length_mm"),
-                                      HasSubstr("30"), HasSubstr("from 0.1 to 3 mm")));
+  const std::string text =
+      std::string(k_minimal) + "[device]\nkind = \"pen\"\nneedle_length_mm = 30\n";
+  EXPECT_THAT(message_of(text),
+              AllOf(HasSubstr("test.toml:11:"), HasSubstr("device.needle_length_mm"),
+                    HasSubstr("30"), HasSubstr("from 0.1 to 3 mm")));
 }
 
 TEST(Scenario, RejectsImpossibleValues) {
@@ -110,7 +112,8 @@ area_cm2 = 30
 }
 
 TEST(Scenario, WrongTypeIsAnError) {
-  EXPECT_THAT(message_of(std::string(k_minimal) + "[device]\nkind = \"pen\"\nneedle_length_mm = \"long\"\n"),
+  EXPECT_THAT(message_of(std::string(k_minimal) +
+                         "[device]\nkind = \"pen\"\nneedle_length_mm = \"long\"\n"),
               AllOf(HasSubstr("device.needle_length_mm"), HasSubstr("'long'")));
   EXPECT_THAT(message_of(std::string(k_minimal) + "[technique]\npressure = 3\n"),
               HasSubstr("technique.pressure"));

@@ -51,9 +51,15 @@ RC_GTEST_PROP(ScenarioProperties, MutatedValidScenarioNeverCrashesTheLoader, ())
   for (int i = 0; i < edits; ++i) {
     const auto position = *rc::gen::inRange<std::size_t>(0, text.size());
     switch (*rc::gen::inRange(0, 3)) {
-      case 0: text.erase(position, *rc::gen::inRange<std::size_t>(1, 8)); break;
-      case 1: text.insert(position, 1, *rc::gen::elementOf(std::string("=[]{}\"'.,#\n -019eaz"))); break;
-      default: text[position] = *rc::gen::arbitrary<char>(); break;
+      case 0:
+        text.erase(position, *rc::gen::inRange<std::size_t>(1, 8));
+        break;
+      case 1:
+        text.insert(position, 1, *rc::gen::elementOf(std::string("=[]{}\"'.,#\n -019eaz")));
+        break;
+      default:
+        text[position] = *rc::gen::arbitrary<char>();
+        break;
     }
   }
   RC_ASSERT(loads_or_rejects_cleanly(text));

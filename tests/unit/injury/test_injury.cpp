@@ -44,8 +44,10 @@ TEST_F(InjuryTest, FasterInsertionTentsLess) {
   auto slow = pen;
   slow.stamps_per_s = 2;
   EXPECT_GT(depth(pen, cheek), depth(slow, cheek));
-  const auto fast_setup = setup_penetration(model.penetration(), pen, cheek, core::Pressure::moderate);
-  const auto slow_setup = setup_penetration(model.penetration(), slow, cheek, core::Pressure::moderate);
+  const auto fast_setup =
+      setup_penetration(model.penetration(), pen, cheek, core::Pressure::moderate);
+  const auto slow_setup =
+      setup_penetration(model.penetration(), slow, cheek, core::Pressure::moderate);
   EXPECT_GT(fast_setup.rate_stiffening, slow_setup.rate_stiffening);
 }
 
@@ -66,11 +68,12 @@ TEST_F(InjuryTest, TentingFollowsTheMembraneFormula) {
   const double a = roller.needle.radius_m();
   // Rings 2.5 mm apart: the drum holds the skin 1.25 mm from each needle.
   EXPECT_NEAR(s.support_radius_m, 0.5 * roller.drum_width_m / roller.rows, 1e-12);
-  const double tension = p.membrane_prestrain * cheek.young_modulus_pa * cheek.cutis_m() *
-                         s.rate_stiffening;
-  EXPECT_NEAR(s.tenting_m,
-              s.puncture_force_n * std::log(s.support_radius_m / a) / (2 * std::numbers::pi * tension),
-              1e-15);
+  const double tension =
+      p.membrane_prestrain * cheek.young_modulus_pa * cheek.cutis_m() * s.rate_stiffening;
+  EXPECT_NEAR(
+      s.tenting_m,
+      s.puncture_force_n * std::log(s.support_radius_m / a) / (2 * std::numbers::pi * tension),
+      1e-15);
   const double tip_area = std::numbers::pi * std::pow(roller.needle.tip_radius_m, 2);
   EXPECT_NEAR(s.puncture_force_n,
               p.puncture_force_floor_n + p.puncture_force_per_tip_area_pa * tip_area, 1e-15);
@@ -98,15 +101,18 @@ TEST_F(InjuryTest, TooLittleHandForceDoesNotPierce) {
 
 TEST_F(InjuryTest, FirmerPressureReachesDeeper) {
   const auto& roller = devices.spec("roller-192");
-  EXPECT_GT(depth(roller, cheek, core::Pressure::firm), depth(roller, cheek, core::Pressure::light));
+  EXPECT_GT(depth(roller, cheek, core::Pressure::firm),
+            depth(roller, cheek, core::Pressure::light));
 }
 
 TEST_F(InjuryTest, ChannelRadiusFollowsTheConeAndRecoils) {
   const auto& needle = devices.spec("roller-192").needle;
   const auto& p = model.penetration();
   const double d = 800e-6;
-  EXPECT_NEAR(channel_radius_m(p, needle, d, d), p.channel_recoil_ratio * needle.tip_radius_m, 1e-15);
-  EXPECT_NEAR(channel_radius_m(p, needle, d, 0.0), p.channel_recoil_ratio * needle.radius_m(), 1e-15);
+  EXPECT_NEAR(channel_radius_m(p, needle, d, d), p.channel_recoil_ratio * needle.tip_radius_m,
+              1e-15);
+  EXPECT_NEAR(channel_radius_m(p, needle, d, 0.0), p.channel_recoil_ratio * needle.radius_m(),
+              1e-15);
   EXPECT_EQ(channel_radius_m(p, needle, d, d + 1e-6), 0.0);
 }
 
@@ -115,7 +121,8 @@ TEST_F(InjuryTest, BleedingExactlyWhenChannelsPassTheLoops) {
   core::Technique technique;
   core::Rng rng(5);
   const auto punctures = device::generate_punctures(roller, technique, 10e-3, rng);
-  const auto injury = model.simulate(punctures, roller, cheek, core::Pressure::moderate, false, rng);
+  const auto injury =
+      model.simulate(punctures, roller, cheek, core::Pressure::moderate, false, rng);
   ASSERT_FALSE(injury.channels.empty());
   std::size_t bleeding = 0;
   for (const auto& c : injury.channels) {
@@ -143,7 +150,8 @@ TEST_F(InjuryTest, DamagedVolumeOfCylindricalChannelsIsExact) {
   const auto& pd = injury.layers[2];
   ASSERT_EQ(pd.layer, anatomy::Layer::papillary_dermis);
   double crossed = 0;
-  for (const auto& c : injury.channels) crossed += cheek.crossed_m(anatomy::Layer::papillary_dermis, c.depth_m);
+  for (const auto& c : injury.channels)
+    crossed += cheek.crossed_m(anatomy::Layer::papillary_dermis, c.depth_m);
   const double area = 1e-4;
   const double expected = std::numbers::pi * r * r * crossed / (area * cheek.papillary_dermis_m);
   EXPECT_NEAR(pd.damaged_volume_fraction, expected, 1e-9 * expected);

@@ -24,7 +24,8 @@ class IoTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = std::filesystem::temp_directory_path() /
-          ("citsim_io_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+          ("citsim_io_" +
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
   }
@@ -77,8 +78,8 @@ TEST_F(IoTest, RunOutputsHoldTheDesignKeys) {
   const auto& sessions = json["areas"][0]["sessions"];
   ASSERT_EQ(sessions.size(), 2u);
   EXPECT_EQ(sessions[1]["day"], 30.0);
-  for (const char* key : {"punctures_per_cm2", "mean_depth_um", "max_depth_um", "bleeding",
-                          "channel_half_life_h"}) {
+  for (const char* key :
+       {"punctures_per_cm2", "mean_depth_um", "max_depth_um", "bleeding", "channel_half_life_h"}) {
     EXPECT_TRUE(sessions[0].contains(key)) << key;
   }
   EXPECT_GT(sessions[0]["punctures_per_cm2"].get<double>(), 0);
