@@ -47,8 +47,7 @@ void print_summary(const simulation::SimulationResult& result) {
 
 }  // namespace
 
-int run_command(const std::filesystem::path& scenario_path, const std::filesystem::path& out_dir,
-                const std::string& command_line) {
+int run_command(const std::filesystem::path& scenario_path, const std::filesystem::path& out_dir) {
   const core::Scenario scenario = core::load_scenario(scenario_path);
   const simulation::Catalogs catalogs(core::data_dir());
   simulation::check_scenario(scenario, catalogs);
@@ -65,7 +64,7 @@ int run_command(const std::filesystem::path& scenario_path, const std::filesyste
   const auto result = simulation::simulate(scenario, catalogs, [&] { progress.advance(); });
   progress.finish();
 
-  io::write_run_outputs(out_dir, result, {command_line, catalogs.data_dir});
+  io::write_run_outputs(out_dir, result);
   print_summary(result);
   fmt::print("\nWrote {}/result.json, timeline.csv and config.toml\n", out_dir.string());
   return 0;

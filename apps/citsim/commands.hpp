@@ -7,8 +7,7 @@
 namespace citsim::app {
 
 /// `citsim run`: simulate a scenario and write DIR/result.json, timeline.csv, config.toml.
-int run_command(const std::filesystem::path& scenario, const std::filesystem::path& out_dir,
-                const std::string& command_line);
+int run_command(const std::filesystem::path& scenario, const std::filesystem::path& out_dir);
 
 /// `citsim list WHAT`: print a catalogue of data/ as a table.
 int list_command(const std::string& what);

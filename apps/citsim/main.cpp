@@ -31,12 +31,6 @@ constexpr const char* k_footer =
     "\nExit status: 0 success, 2 bad input (the message names file, line, key and range),\n"
     "1 internal error. Data: $CITSIM_DATA_DIR or the source tree's data/.";
 
-std::string joined_arguments(int argc, char** argv) {
-  std::string out;
-  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,7 +85,7 @@ int main(int argc, char** argv) {
                               : verbose ? citsim::core::Verbosity::verbose
                                         : citsim::core::Verbosity::normal);
   try {
-    if (*run) return citsim::app::run_command(scenario_path, out_dir, joined_arguments(argc, argv));
+    if (*run) return citsim::app::run_command(scenario_path, out_dir);
     if (*list) return citsim::app::list_command(what);
     if (*validate) return citsim::app::validate_command(case_filter, calibrate);
   } catch (const citsim::core::InputError& error) {

@@ -63,6 +63,7 @@ DeviceSettings read_device(TableReader reader) {
   device.kind = parse_enum(reader, "kind", DeviceKind::pen,
                            std::array{DeviceKind::pen, DeviceKind::roller, DeviceKind::stamp});
   device.model = reader.string_or("model", "");
+  device.model_where = reader.location("model");
   auto millimetres = [&reader](std::string_view key, double min, double max) {
     const auto value = reader.optional_number(key, {min, max, "mm"});
     return value ? std::optional<double>(*value * units::mm) : std::nullopt;

@@ -44,7 +44,8 @@ struct Area {
 struct DeviceSettings {
   DeviceKind kind = DeviceKind::pen;
   std::string model;  ///< empty: fully inline
-  SourceLocation where;
+  SourceLocation where;        ///< the [device] table
+  SourceLocation model_where;  ///< the model key (the table when absent)
   std::optional<double> needle_length_m;
   std::optional<double> needle_diameter_m;
   std::optional<double> tip_angle_rad;

@@ -118,7 +118,7 @@ DeviceSpec DeviceCatalog::resolve(const core::DeviceSettings& settings) const {
       }
     }
   }
-  DeviceSpec resolved = spec(model, settings.where, "device.model");
+  DeviceSpec resolved = spec(model, settings.model_where, "device.model");
   if (resolved.kind != settings.kind) {
     throw core::InputError(
         settings.where, "device.model", "\"" + model + "\"",

@@ -77,11 +77,10 @@ ordered_json device_json(const device::DeviceSpec& d) {
 
 }  // namespace
 
-ordered_json result_json(const simulation::SimulationResult& result, const Provenance& provenance) {
+ordered_json result_json(const simulation::SimulationResult& result) {
   ordered_json out;
   out["citsim_version"] = k_version;
   out["git_hash"] = k_git_hash;
-  out["command_line"] = provenance.command_line;
   out["disclaimer"] =
       "citsim is decision support for a qualified professional, not a medical device.";
   std::ostringstream scenario_text;
@@ -118,8 +117,8 @@ std::string timeline_csv(const simulation::SimulationResult& result) {
   return out;
 }
 
-void write_run_outputs(const std::filesystem::path& dir, const simulation::SimulationResult& result,
-                       const Provenance& provenance) {
+void write_run_outputs(const std::filesystem::path& dir,
+                       const simulation::SimulationResult& result) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
@@ -128,7 +127,7 @@ void write_run_outputs(const std::filesystem::path& dir, const simulation::Simul
   std::filesystem::remove(dir / "result.json", ec);
   write_file_atomically(dir / "config.toml", toml_text(core::effective_config(result.scenario)));
   write_file_atomically(dir / "timeline.csv", timeline_csv(result));
-  write_file_atomically(dir / "result.json", result_json(result, provenance).dump(2) + "\n");
+  write_file_atomically(dir / "result.json", result_json(result).dump(2) + "\n");
 }
 
 }  // namespace citsim::io

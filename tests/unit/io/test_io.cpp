@@ -67,7 +67,7 @@ TEST_F(IoTest, RunOutputsHoldTheDesignKeys) {
   const simulation::Catalogs catalogs(CITSIM_TEST_DATA_DIR);
   const auto scenario = core::parse_scenario(k_scenario, "s.toml");
   const auto result = simulation::simulate(scenario, catalogs);
-  write_run_outputs(dir, result, {"citsim run s.toml", CITSIM_TEST_DATA_DIR});
+  write_run_outputs(dir, result);
 
   const auto json = nlohmann::json::parse(read(dir / "result.json"));
   EXPECT_TRUE(json.contains("citsim_version"));
@@ -99,7 +99,7 @@ TEST_F(IoTest, NoDeviceMeansNoPunctures) {
       "[patient]\nage_years = 40\nfitzpatrick = 2\n[[area]]\nregion = \"neck\"\narea_cm2 = 5\n",
       "s.toml");
   const auto result = simulation::simulate(scenario, catalogs);
-  const auto json = result_json(result, {});
+  const auto json = result_json(result);
   EXPECT_EQ(json["areas"][0]["sessions"][0]["punctures_per_cm2"], 0.0);
   EXPECT_EQ(json["areas"][0]["sessions"][0]["bleeding"], false);
 }

@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# End-to-end test of the citsim command line, as a user runs it: exit codes, messages on bad
+# input, the files a run writes (or does not write) and their reproducibility.
+#
+#   tests/e2e/cli_test.sh <path-to-citsim-binary> <source-dir>
+#
+# Everything is written into a fresh scratch folder (removed on exit); the source tree is only
+# read. Prints one line per check ("ok - name" / "not ok - name: reason"), then "N passed,
+# M failed", and exits 1 if any check failed (2 if it could not start at all).
+set -u
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 <path-to-citsim-binary> <source-dir>" >&2
+  exit 2
+fi
+
+abspath() {  # absolute form of a path that exists
+  if [ -d "$1" ]; then (cd "$1" && pwd); else
+    (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); fi
+}
+
+citsim=$(abspath "$1") || { echo "cli_test: cannot find the binary '$1'" >&2; exit 2; }
+src=$(abspath "$2") || { echo "cli_test: cannot find the source folder '$2'" >&2; exit 2; }
+[ -x "$citsim" ] || { echo "cli_test: '$citsim' is not an executable" >&2; exit 2; }
+[ -f "$src/examples/default.toml" ] || {
+  echo "cli_test: '$src' has no examples/default.toml" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "cli_test: python3 is required" >&2; exit 2; }
+
+# The binary must find data/ by itself, as it does when a user runs it.
+unset CITSIM_DATA_DIR
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/citsim-e2e.XXXXXX") || { echo "cli_test: mktemp failed" >&2; exit 2; }
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+touch "$tmp/.started"
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
+check() {  # check NAME REASON-IF-FAILED COMMAND...
+  local name=$1 reason=$2
+  shift 2
+  if "$@"; then ok "$name"; else not_ok "$name" "$reason"; fi
+}
+# The first 200 characters of a file on one line, for failure reasons.
+excerpt() { head -c 200 "$1" 2>/dev/null | tr '\n' ' '; }
+
+if command -v timeout >/dev/null; then limit=(timeout 120); else limit=(); fi
+status=0
+# run_citsim NAME ARGS...: runs citsim in the scratch folder; stdout goes to $tmp/NAME.out,
+# stderr to $tmp/NAME.err and the exit status to $status.
+run_citsim() {
+  local name=$1
+  shift
+  ${limit[@]+"${limit[@]}"} "$citsim" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  status=$?
+}
+
+# ---------------------------------------------------------------------------------------------
+# A good run of the bundled example.
+# ---------------------------------------------------------------------------------------------
+default_toml="$src/examples/default.toml"
+run_citsim good run "$default_toml" -o "$tmp/good"
+check "run default.toml exits 0" "exit status $status; stderr: $(excerpt "$tmp/good.err")" \
+  test "$status" -eq 0
+
+missing_files=""
+for f in result.json timeline.csv config.toml; do
+  [ -s "$tmp/good/$f" ] || missing_files="$missing_files $f"
+done
+check "run writes result.json, timeline.csv and config.toml" "missing or empty:$missing_files" \
+  test -z "$missing_files"
+
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/good/result.json" \
+  2>"$tmp/json.err"; then
+  ok "result.json parses as JSON"
+else
+  not_ok "result.json parses as JSON" "$(excerpt "$tmp/json.err")"
+fi
+
+key_report=$(python3 - "$tmp/good/result.json" 2>&1 <<'EOF'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except Exception as error:  # reported by the check above too
+    print(f"unreadable: {error}")
+    sys.exit(0)
+missing = [k for k in ("citsim_version", "scenario", "areas") if k not in doc]
+try:
+    session = doc["areas"][0]["sessions"][0]
+    missing += ["areas[0].sessions[0]." + k
+                for k in ("punctures_per_cm2", "mean_depth_um", "max_depth_um", "bleeding",
+                          "channel_half_life_h") if k not in session]
+except (KeyError, IndexError, TypeError) as error:
+    missing.append(f"areas[0].sessions[0] ({type(error).__name__}: {error})")
+if missing:
+    print("missing " + ", ".join(missing))
+EOF
+)
+check "result.json has citsim_version, scenario, areas and the session fields" "$key_report" \
+  test -z "$key_report"
+
+if head -n 1 "$tmp/good/timeline.csv" 2>/dev/null | grep -q '^area,region,session,' &&
+  [ "$(wc -l <"$tmp/good/timeline.csv")" -gt 1 ]; then
+  ok "timeline.csv has its header and rows"
+else
+  not_ok "timeline.csv has its header and rows" "starts: $(excerpt "$tmp/good/timeline.csv")"
+fi
+
+# config.toml is the scenario with every default filled: running it must give the same results.
+run_citsim roundtrip run "$tmp/good/config.toml" -o "$tmp/roundtrip"
+if [ "$status" -ne 0 ]; then
+  not_ok "config.toml runs again with the same results" \
+    "exit status $status; stderr: $(excerpt "$tmp/roundtrip.err")"
+elif ! cmp -s "$tmp/good/timeline.csv" "$tmp/roundtrip/timeline.csv"; then
+  not_ok "config.toml runs again with the same results" "timeline.csv differs"
+elif ! python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+sys.exit(0 if (a["scenario"], a["areas"]) == (b["scenario"], b["areas"]) else 1)' \
+  "$tmp/good/result.json" "$tmp/roundtrip/result.json" 2>/dev/null; then
+  not_ok "config.toml runs again with the same results" "result.json scenario or areas differ"
+else
+  ok "config.toml runs again with the same results"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Reproducibility: same scenario and seed give the same bytes; another seed gives other results.
+# ---------------------------------------------------------------------------------------------
+run_citsim again run "$default_toml" -o "$tmp/again"
+if [ "$status" -ne 0 ]; then
+  not_ok "second run exits 0" "exit status $status; stderr: $(excerpt "$tmp/again.err")"
+else
+  ok "second run exits 0"
+fi
+# differing_keys A B: the top-level keys whose values differ between two JSON files.
+differing_keys() {
+  python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+print(", ".join(k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)))' "$1" "$2" 2>/dev/null
+}
+for f in result.json timeline.csv; do
+  reason=$(cmp "$tmp/good/$f" "$tmp/again/$f" 2>&1 | head -n 1 | sed "s|$tmp/||g")
+  [ "$f" = result.json ] && reason="$reason; differing keys: $(differing_keys \
+    "$tmp/good/$f" "$tmp/again/$f")"
+  check "same scenario into another folder: byte-identical $f" "$reason" \
+    cmp -s "$tmp/good/$f" "$tmp/again/$f"
+done
+# The simulated content alone (everything but the recorded command line), to tell a
+# non-deterministic simulation apart from provenance that names the output folder.
+if python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for doc in (a, b):
+    doc.pop("command_line", None)
+sys.exit(0 if a == b else 1)' "$tmp/good/result.json" "$tmp/again/result.json" 2>/dev/null; then
+  ok "same scenario: result.json identical apart from command_line"
+else
+  not_ok "same scenario: result.json identical apart from command_line" \
+    "the simulated content differs between two runs of the same scenario"
+fi
+
+sed 's/^\([[:space:]]*seed[[:space:]]*=[[:space:]]*\)[0-9][0-9]*/\1987654321/' "$default_toml" \
+  >"$tmp/seed.toml"
+if ! grep -q '^[[:space:]]*seed[[:space:]]*=[[:space:]]*987654321' "$tmp/seed.toml"; then
+  not_ok "another seed gives a different result.json" "could not set [simulation] seed in a copy"
+else
+  run_citsim seed run "$tmp/seed.toml" -o "$tmp/seed"
+  if [ "$status" -ne 0 ]; then
+    not_ok "another seed gives a different result.json" \
+      "exit status $status; stderr: $(excerpt "$tmp/seed.err")"
+  elif [ ! -s "$tmp/seed/result.json" ] || [ ! -s "$tmp/good/result.json" ]; then
+    not_ok "another seed gives a different result.json" "a result.json is missing"
+  elif cmp -s "$tmp/good/result.json" "$tmp/seed/result.json"; then
+    not_ok "another seed gives a different result.json" "identical bytes"
+  else
+    ok "another seed gives a different result.json"
+    # The simulated areas, not only the echoed seed, must change.
+    if python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+sys.exit(0 if a["areas"] != b["areas"] else 1)' "$tmp/good/result.json" "$tmp/seed/result.json" \
+      2>/dev/null; then
+      ok "another seed changes the simulated areas"
+    else
+      not_ok "another seed changes the simulated areas" "areas identical; the seed is not used"
+    fi
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: exit 2, one "citsim: error:" message naming file (and line) and key, no crash,
+# no result.json.
+# ---------------------------------------------------------------------------------------------
+base="$tmp/base.toml"
+cat >"$base" <<'EOF'
+# A small valid scenario; each bad case below changes one thing in a copy.
+[patient]
+age_years = 40
+fitzpatrick = 3
+sex = "female"
+
+[[area]]
+region = "cheek"
+area_cm2 = 30
+concerns = [{ kind = "atrophic_acne_scar", severity = 2 }]
+
+[device]
+kind = "pen"
+model = "pen-12"
+needle_length_mm = 1.0
+
+[technique]
+passes = 3
+pattern = "crosshatch"
+pressure = "moderate"
+
+[protocol]
+sessions = 2
+interval_days = 28
+follow_up_days = 90
+EOF
+
+run_citsim base run "$base" -o "$tmp/base_out"
+check "the base scenario of the bad cases runs (exit 0, result.json)" \
+  "exit status $status; stderr: $(excerpt "$tmp/base.err")" \
+  test "$status" -eq 0 -a -s "$tmp/base_out/result.json"
+
+# mutate NAME SED-EXPRESSION: writes $tmp/NAME.toml, the base with one change; fails if the
+# expression changed nothing.
+mutate() {
+  sed "$2" "$base" >"$tmp/$1.toml" && ! cmp -s "$base" "$tmp/$1.toml"
+}
+
+# slug TEXT: TEXT with everything but letters, digits, '-' and '_' turned into '_'.
+slug() { printf '%s' "$1" | tr -c 'A-Za-z0-9_-' '_'; }
+
+# line_of FILE PATTERN: the number of the first line of FILE matching PATTERN.
+line_of() { grep -n -m 1 -e "$2" "$1" | cut -d: -f1; }
+
+# expect_bad NAME FILE LINE PATTERN...: runs FILE, expects exit 2, a short "citsim: error:"
+# message that holds FILE (as "FILE:LINE" when LINE is not empty) and each extended regex
+# PATTERN, no crash and no result.json.
+expect_bad() {
+  local name=$1 file=$2 line=$3
+  shift 3
+  local id
+  id=$(slug "$name")
+  local out="$tmp/out_$id" err="$tmp/bad_$id.err" problems=() pattern
+  ${limit[@]+"${limit[@]}"} "$citsim" run "$file" -o "$out" >"$tmp/bad_$id.out" 2>"$err"
+  local code=$?
+  [ "$code" -eq 2 ] || problems+=("exit status $code, expected 2")
+  head -n 1 "$err" | grep -q '^citsim: error: ' || problems+=("stderr does not start with 'citsim: error:'")
+  [ "$(wc -l <"$err")" -le 3 ] || problems+=("stderr has $(wc -l <"$err") lines")
+  if grep -q -i -E 'terminate called|aborted|stack ?trace|segmentation fault|core dumped|internal error|^#[0-9]+ +0x' "$err"; then
+    problems+=("crash or internal error")
+  fi
+  if [ -n "$line" ]; then
+    grep -q -F -e "$file:$line" "$err" || problems+=("does not name '$(basename "$file"):$line'")
+  else
+    grep -q -F -e "$file" "$err" || problems+=("does not name '$(basename "$file")'")
+  fi
+  for pattern in "$@"; do
+    grep -q -E -e "$pattern" "$err" || problems+=("no /$pattern/")
+  done
+  [ ! -e "$out/result.json" ] || problems+=("wrote result.json")
+  if [ ${#problems[@]} -eq 0 ]; then
+    ok "bad input: $name"
+  else
+    local joined
+    joined=$(printf '%s; ' "${problems[@]}")
+    not_ok "bad input: $name" "${joined%; } (stderr: $(excerpt "$err"))"
+  fi
+}
+
+# bad_case NAME SED-EXPRESSION LINE-PATTERN MESSAGE-PATTERN...
+bad_case() {
+  local name=$1 expression=$2 line_pattern=$3
+  shift 3
+  local file
+  file="$tmp/bad_$(slug "$name").toml"
+  if ! mutate "$(basename "$file" .toml)" "$expression"; then
+    not_ok "bad input: $name" "test setup: '$expression' changed nothing in the base scenario"
+    return
+  fi
+  expect_bad "$name" "$file" "$(line_of "$file" "$line_pattern")" "$@"
+}
+
+# (a) a scenario file that does not exist
+expect_bad "missing scenario file" "$tmp/no_such_scenario.toml" "" "no_such_scenario\.toml"
+# (b) TOML syntax error
+bad_case "TOML syntax error" 's/^age_years = 40$/age_years = = 40/' '^age_years = = 40' \
+  '[Ss]yntax|[Pp]ars'
+# (c) wrong type
+bad_case "wrong type needle_length_mm = \"long\"" \
+  's/^needle_length_mm = 1.0$/needle_length_mm = "long"/' '^needle_length_mm' \
+  'needle_length_mm' 'number'
+# (d) out of range
+bad_case "needle_length_mm = 30 out of range" \
+  's/^needle_length_mm = 1.0$/needle_length_mm = 30/' '^needle_length_mm' \
+  'needle_length_mm' '30'
+# (e) passes = 0
+bad_case "passes = 0" 's/^passes = 3$/passes = 0/' '^passes' 'passes' '1'
+# (f) fitzpatrick = 9
+bad_case "fitzpatrick = 9" 's/^fitzpatrick = 3$/fitzpatrick = 9/' '^fitzpatrick' \
+  'fitzpatrick' '9' '6'
+# (g) unknown region, with a suggestion
+bad_case "unknown region cheeck" 's/^region = "cheek"$/region = "cheeck"/' '^region' \
+  'region' 'cheeck' "did you mean[^a-z]{0,3}cheek[^a-z]"
+# (h) unknown key in [device], with a suggestion
+bad_case "unknown key needle_lenght_mm in [device]" \
+  's/^needle_length_mm = 1.0$/needle_lenght_mm = 1.0/' '^needle_lenght_mm' \
+  'needle_lenght_mm' "did you mean[^a-z]{0,3}needle_length_mm"
+# (i) unknown device model
+bad_case "unknown device model" 's/^model = "pen-12"$/model = "pen-999"/' '^model' \
+  'model' 'pen-999'
+# (j) severity outside the concern's scale (Goodman-Baron grade 1 to 4)
+bad_case "severity 9 outside atrophic_acne_scar scale" 's/severity = 2 }/severity = 9 }/' \
+  'severity = 9' 'severity' 'atrophic_acne_scar' '9'
+# (k) unknown topical product
+{ cat "$base"; printf '\n[topical]\nproduct = "unicorn_serum"\n'; } >"$tmp/bad_topical.toml"
+expect_bad "unknown topical product" "$tmp/bad_topical.toml" \
+  "$(line_of "$tmp/bad_topical.toml" '^product')" 'product' 'unicorn_serum'
+
+# ---------------------------------------------------------------------------------------------
+# Help, version and the catalogues.
+# ---------------------------------------------------------------------------------------------
+run_citsim help --help
+missing_words=""
+for word in run list validate; do
+  grep -q -w "$word" "$tmp/help.out" || missing_words="$missing_words $word"
+done
+check "--help exits 0 and mentions run, list, validate" \
+  "exit status $status; missing:$missing_words" test "$status" -eq 0 -a -z "$missing_words"
+
+run_citsim version --version
+check "--version exits 0 and prints 'citsim '" \
+  "exit status $status; printed: $(excerpt "$tmp/version.out")" \
+  test "$status" -eq 0 -a -n "$(grep '^citsim ' "$tmp/version.out")"
+
+for pair in regions:cheek devices:roller-192 molecules:minoxidil concerns:melasma; do
+  what=${pair%%:*}
+  word=${pair#*:}
+  run_citsim "list_$what" list "$what"
+  check "list $what exits 0 and shows $word" \
+    "exit status $status; stderr: $(excerpt "$tmp/list_$what.err")" \
+    test "$status" -eq 0 -a -n "$(grep -w -e "$word" "$tmp/list_$what.out")"
+done
+
+run_citsim list_bogus list bogus
+check "list bogus exits 2" "exit status $status" test "$status" -eq 2
+
+run_citsim no_subcommand
+check "no subcommand exits 2" "exit status $status" test "$status" -eq 2
+
+# ---------------------------------------------------------------------------------------------
+# Nothing was written into the source tree's inputs.
+# ---------------------------------------------------------------------------------------------
+written=$(find "$src/examples" "$src/data" -newer "$tmp/.started" -print 2>/dev/null | head -n 5)
+check "examples/ and data/ untouched" "new or changed: $written" test -z "$written"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
