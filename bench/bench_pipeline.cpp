@@ -34,7 +34,8 @@ void BM_Session(benchmark::State& state, const char* device_id) {
   for (auto _ : state) {
     core::Rng rng(1);
     const auto set = device::generate_punctures(device, technique, 10e-3, rng);
-    auto injury = catalogs().injury.simulate(set, device, skin, core::Pressure::moderate, false, rng);
+    auto injury =
+        catalogs().injury.simulate(set, device, skin, core::Pressure::moderate, false, rng);
     punctures += set.punctures.size();
     benchmark::DoNotOptimize(injury);
   }

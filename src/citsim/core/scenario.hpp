@@ -43,7 +43,7 @@ struct Area {
 /// Inline values override the model's; what is left unset comes from the model.
 struct DeviceSettings {
   DeviceKind kind = DeviceKind::pen;
-  std::string model;  ///< empty: fully inline
+  std::string model;           ///< empty: fully inline
   SourceLocation where;        ///< the [device] table
   SourceLocation model_where;  ///< the model key (the table when absent)
   std::optional<double> needle_length_m;
