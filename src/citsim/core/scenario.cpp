@@ -147,8 +147,8 @@ Scenario read_scenario(const toml::table& table, const std::string& file) {
   TableReader reader(table, file);
   Scenario scenario;
   scenario.file = file;
-  reader.optional_string("title");
-  reader.optional_string("description");
+  scenario.title = reader.string_or("title", "");
+  scenario.description = reader.string_or("description", "");
   scenario.patient = read_patient(reader.table("patient"));
   for (auto& area_reader : reader.table_array("area")) {
     scenario.areas.push_back(read_area(std::move(area_reader)));
@@ -190,10 +190,13 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
 toml::table effective_config(const Scenario& scenario) {
   toml::array history;
   for (const auto& flag : scenario.patient.history) history.push_back(flag);
-  toml::table out{{"patient", toml::table{{"age_years", scenario.patient.age_years},
-                                          {"fitzpatrick", scenario.patient.fitzpatrick},
-                                          {"sex", to_string(scenario.patient.sex)},
-                                          {"history", history}}}};
+  toml::table out;
+  if (!scenario.title.empty()) out.insert("title", scenario.title);
+  if (!scenario.description.empty()) out.insert("description", scenario.description);
+  out.insert("patient", toml::table{{"age_years", scenario.patient.age_years},
+                                    {"fitzpatrick", scenario.patient.fitzpatrick},
+                                    {"sex", to_string(scenario.patient.sex)},
+                                    {"history", history}});
   toml::array areas;
   for (const auto& area : scenario.areas) {
     toml::array concerns;

@@ -95,6 +95,8 @@ struct SimulationSettings {
 /// A scenario as read and validated, in SI units (design.md §3).
 struct Scenario {
   std::filesystem::path file;
+  std::string title;
+  std::string description;
   Patient patient;
   std::vector<Area> areas;
   std::optional<DeviceSettings> device;

@@ -32,6 +32,13 @@ struct LayerDamage {
   double damaged_volume_fraction = 0;  ///< channel volume in the layer per layer volume
 };
 
+/// Every layer, untouched: what a session without needling leaves.
+inline std::array<LayerDamage, 5> undamaged_layers() {
+  std::array<LayerDamage, 5> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].layer = anatomy::k_layers[i];
+  return out;
+}
+
 /// The injury of one session on one area.
 struct SessionInjury {
   PenetrationSetup setup;
@@ -44,7 +51,7 @@ struct SessionInjury {
   double bleeding_fraction = 0;
   bool bleeding = false;
   double channel_half_life_s = 0;  ///< population half-life of the channels
-  std::array<LayerDamage, 5> layers{};
+  std::array<LayerDamage, 5> layers = undamaged_layers();
   /// Open channels per m^2 a time t after the session.
   [[nodiscard]] double open_channels_per_m2(double t_s) const;
 };

@@ -61,15 +61,5 @@ TEST(Rng, LognormalHasTheRequestedMedianAndCv) {
   EXPECT_NEAR(s.sd / s.mean, 0.25, 0.005);
 }
 
-TEST(Statistics, QuantileInterpolates) {
-  const std::vector<double> x = {4, 1, 3, 2};
-  EXPECT_DOUBLE_EQ(numerics::quantile(x, 0.0), 1);
-  EXPECT_DOUBLE_EQ(numerics::quantile(x, 1.0), 4);
-  EXPECT_DOUBLE_EQ(numerics::quantile(x, 0.5), 2.5);
-  const auto s = numerics::summarize(x);
-  EXPECT_DOUBLE_EQ(s.mean, 2.5);
-  EXPECT_NEAR(s.sd, std::sqrt(5.0 / 3.0), 1e-12);
-}
-
 }  // namespace
 }  // namespace citsim::core

@@ -102,6 +102,8 @@ TEST_F(IoTest, NoDeviceMeansNoPunctures) {
   const auto json = result_json(result);
   EXPECT_EQ(json["areas"][0]["sessions"][0]["punctures_per_cm2"], 0.0);
   EXPECT_EQ(json["areas"][0]["sessions"][0]["bleeding"], false);
+  EXPECT_EQ(json["areas"][0]["sessions"][0]["layers"][4]["layer"], "hypodermis");
+  EXPECT_EQ(json["areas"][0]["sessions"][0]["layers"][4]["channels_per_cm2"], 0.0);
 }
 
 }  // namespace
