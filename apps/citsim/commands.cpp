@@ -45,11 +45,28 @@ void print_summary(const simulation::SimulationResult& result) {
   }
 }
 
+/// The simulation reports what the needles do; a clinician should hear when that is past the
+/// dermis (into fat) or bleeds on thin skin, without digging through the table.
+void warn_about_depth(const simulation::SimulationResult& result) {
+  for (const auto& area : result.areas) {
+    for (const auto& session : area.sessions) {
+      if (session.injury.max_depth_m > area.skin.cutis_m()) {
+        spdlog::warn("{}: session {} reaches {:.0f} um, past the dermis ({:.0f} um) into the "
+                     "hypodermis; this depth exceeds what the modelled anatomy allows",
+                     area.area.region, session.index + 1, session.injury.max_depth_m / units::um,
+                     area.skin.cutis_m() / units::um);
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int run_command(const std::filesystem::path& scenario_path, const std::filesystem::path& out_dir) {
   const core::Scenario scenario = core::load_scenario(scenario_path);
   const simulation::Catalogs catalogs(core::data_dir());
+  spdlog::debug("data from {}", catalogs.data_dir.string());
   simulation::check_scenario(scenario, catalogs);
 
   std::error_code ec;
@@ -64,6 +81,7 @@ int run_command(const std::filesystem::path& scenario_path, const std::filesyste
   const auto result = simulation::simulate(scenario, catalogs, [&] { progress.advance(); });
   progress.finish();
 
+  warn_about_depth(result);
   io::write_run_outputs(out_dir, result);
   print_summary(result);
   fmt::print("\nWrote {}/result.json, timeline.csv and config.toml\n", out_dir.string());
