@@ -115,6 +115,9 @@ Topical read_topical(TableReader reader) {
   }
   topical.dose_kg_m2 =
       reader.number_or("dose_mg_cm2", 2.0, {0.01, 100, "mg/cm2"}) * units::mg / units::cm2;
+  topical.concentration_fraction =
+      reader.number_or("concentration_pct", 1.0, {0.001, 100, "% w/w"}) / 100.0;
+  topical.infinite_dose = reader.boolean_or("infinite_dose", false);
   topical.occluded = reader.boolean_or("occluded", false);
   topical.exposure_s = reader.number_or("exposure_h", 24, {0.01, 168, "h"}) * units::hour;
   topical.daily_applications = static_cast<int>(reader.integer_or("daily_applications", 0, 0, 6));
@@ -240,6 +243,8 @@ toml::table effective_config(const Scenario& scenario) {
       table.insert("product", topical.product);
     }
     table.insert("dose_mg_cm2", topical.dose_kg_m2 / (units::mg / units::cm2));
+    table.insert("concentration_pct", topical.concentration_fraction * 100.0);
+    table.insert("infinite_dose", topical.infinite_dose);
     table.insert("occluded", topical.occluded);
     table.insert("exposure_h", topical.exposure_s / units::hour);
     table.insert("daily_applications", topical.daily_applications);

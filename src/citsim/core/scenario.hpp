@@ -74,7 +74,9 @@ struct Topical {
   std::string product;  ///< a molecule id of data/molecules.toml (or the inline name)
   SourceLocation product_where;
   std::optional<InlineMolecule> inline_molecule;
-  double dose_kg_m2 = 0;
+  double dose_kg_m2 = 0;              ///< of the product (vehicle and active)
+  double concentration_fraction = 0;  ///< mass fraction of the active in the product
+  bool infinite_dose = false;         ///< the product never depletes (a large reservoir)
   bool occluded = false;
   double exposure_s = 0;
   int daily_applications = 0;

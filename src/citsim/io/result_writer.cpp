@@ -8,6 +8,7 @@
 #include "citsim/core/units.hpp"
 #include "citsim/core/version.hpp"
 #include "citsim/io/atomic_file.hpp"
+#include "citsim/simulation/topical.hpp"
 
 namespace citsim::io {
 
@@ -15,10 +16,6 @@ namespace {
 
 namespace units = citsim::units;
 using nlohmann::ordered_json;
-
-/// Hours after a session at which timeline.csv samples the open channels: dense while most close.
-constexpr double k_hours_after_session[] = {0, 0.25, 0.5, 0.75, 1,  1.5, 2,  3, 4,
-                                            6, 8,    12,  18,   24, 36,  48, 72};
 
 constexpr double per_cm2(double per_m2) {
   return per_m2 * units::cm2;
@@ -43,7 +40,12 @@ ordered_json skin_json(const anatomy::SkinModel& skin) {
           {"collagen_rel", skin.collagen_rel}};
 }
 
-ordered_json session_json(const simulation::SessionResult& session) {
+/// Micrograms per cm^2 from kg/m^2.
+constexpr double ug_cm2(double kg_m2) {
+  return kg_m2 / (units::ug / units::cm2);
+}
+
+ordered_json session_json(const simulation::SessionResult& session, bool with_topical) {
   const auto& injury = session.injury;
   ordered_json layers = ordered_json::array();
   for (const auto& layer : injury.layers) {
@@ -60,6 +62,14 @@ ordered_json session_json(const simulation::SessionResult& session) {
           {"bleeding", injury.bleeding},
           {"bleeding_fraction", injury.bleeding_fraction},
           {"channel_half_life_h", injury.channel_half_life_s / units::hour},
+          {"absorbed_ug_cm2",
+           with_topical ? ordered_json(ug_cm2(session.absorbed_kg_m2)) : ordered_json()},
+          {"intact_absorbed_ug_cm2",
+           with_topical ? ordered_json(ug_cm2(session.intact_absorbed_kg_m2)) : ordered_json()},
+          {"enhancement_ratio",
+           with_topical && session.intact_absorbed_kg_m2 > 0
+               ? ordered_json(session.absorbed_kg_m2 / session.intact_absorbed_kg_m2)
+               : ordered_json()},
           {"layers", layers}};
 }
 
@@ -73,6 +83,15 @@ ordered_json device_json(const device::DeviceSpec& d) {
                       {"tip_angle_deg", d.needle.tip_angle_rad / units::degree},
                       {"tip_radius_um", d.needle.tip_radius_m / units::um}};
   return out;
+}
+
+/// Cumulative amount delivered past the stratum corneum at the sample nearest to t.
+double absorbed_at(const std::vector<transport::AbsorptionSample>& samples, double t) {
+  const transport::AbsorptionSample* best = nullptr;
+  for (const auto& s : samples) {
+    if (best == nullptr || std::abs(s.t_s - t) < std::abs(best->t_s - t)) best = &s;
+  }
+  return best ? best->absorbed() : 0.0;
 }
 
 }  // namespace
@@ -91,26 +110,42 @@ ordered_json result_json(const simulation::SimulationResult& result) {
   ordered_json areas = ordered_json::array();
   for (const auto& area : result.areas) {
     ordered_json sessions = ordered_json::array();
-    for (const auto& session : area.sessions) sessions.push_back(session_json(session));
+    const bool with_topical = area.absorption.has_value();
+    for (const auto& session : area.sessions) {
+      sessions.push_back(session_json(session, with_topical));
+    }
     areas.push_back({{"region", area.area.region},
                      {"region_name", area.skin.region_name},
                      {"area_cm2", area.area.area_m2 / units::cm2},
                      {"skin", skin_json(area.skin)},
                      {"sessions", sessions}});
+    if (with_topical) {
+      areas.back()["absorption_mass_balance_error"] = area.absorption->mass_balance_error;
+    }
   }
   out["areas"] = areas;
   return out;
 }
 
 std::string timeline_csv(const simulation::SimulationResult& result) {
-  std::string out = "area,region,session,day,hours_after_session,open_channels_per_cm2\n";
+  std::string out =
+      "area,region,session,day,hours_after_session,open_channels_per_cm2,absorbed_ug_cm2,"
+      "intact_absorbed_ug_cm2\n";
   for (std::size_t a = 0; a < result.areas.size(); ++a) {
     const auto& area = result.areas[a];
     for (const auto& session : area.sessions) {
-      for (double hours : k_hours_after_session) {
+      for (double hours : simulation::k_hours_after_session) {
         const double open = session.injury.open_channels_per_m2(hours * units::hour);
-        out += fmt::format("{},{},{},{:.6g},{:g},{:.6g}\n", a + 1, area.area.region,
-                           session.index + 1, session.day + hours / 24.0, hours, per_cm2(open));
+        const double t = session.day * units::day + hours * units::hour;
+        std::string absorbed = ",";
+        if (area.absorption) {
+          absorbed =
+              fmt::format("{:.6g},{:.6g}", ug_cm2(absorbed_at(area.absorption->with_channels, t)),
+                          ug_cm2(absorbed_at(area.absorption->intact, t)));
+        }
+        out += fmt::format("{},{},{},{:.6g},{:g},{:.6g},{}\n", a + 1, area.area.region,
+                           session.index + 1, session.day + hours / 24.0, hours, per_cm2(open),
+                           absorbed);
       }
     }
   }

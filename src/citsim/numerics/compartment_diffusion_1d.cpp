@@ -126,6 +126,8 @@ const CompartmentDiffusion1D::StepFluxes& CompartmentDiffusion1D::step(double dt
       }
       for (std::size_t other : {c - 1, c + 1}) {
         if (other >= nc) continue;  // c - 1 wraps to a huge value at c = 0
+        // A compartment without storage at this depth (no channel there) exchanges nothing.
+        if (m_storage[c][k] <= 0 || m_storage[other][k] <= 0) continue;
         const double beta = m_exchange[std::min(c, other)][k] * m_dz[k];
         if (beta <= 0) continue;
         diagonal += beta;
@@ -176,7 +178,7 @@ const CompartmentDiffusion1D::StepFluxes& CompartmentDiffusion1D::step(double dt
   m_fluxes.out_bottom = 0;
   std::fill(m_fluxes.sunk.begin(), m_fluxes.sunk.end(), 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
-    m_fluxes.from_reservoir += dt_s * m_top_g[c] * (m_reservoir_u - m_u[c][0]);
+    if (m_top_g[c] > 0) m_fluxes.from_reservoir += dt_s * m_top_g[c] * (m_reservoir_u - m_u[c][0]);
     if (m_bottom_absorbing) {
       m_fluxes.out_bottom += dt_s * 2 * m_kappa[c][n - 1] / m_dz[n - 1] * m_u[c][n - 1];
     }

@@ -5,11 +5,19 @@
 
 #include "citsim/core/units.hpp"
 #include "citsim/device/puncture_pattern.hpp"
+#include "citsim/simulation/topical.hpp"
 
 namespace citsim::simulation {
 
 Catalogs::Catalogs(const std::filesystem::path& dir)
-    : data_dir(dir), regions(dir), devices(dir), molecules(dir), concerns(dir), injury(dir) {}
+    : data_dir(dir),
+      regions(dir),
+      devices(dir),
+      molecules(dir),
+      concerns(dir),
+      injury(dir),
+      transport(
+          transport::TransportParameters::read(core::DataFile(dir / "transport.toml", "model"))) {}
 
 void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs) {
   for (std::size_t i = 0; i < scenario.areas.size(); ++i) {
@@ -23,6 +31,12 @@ void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs) {
   }
   if (scenario.device) (void)catalogs.devices.resolve(*scenario.device);
   if (scenario.topical) (void)catalogs.molecules.resolve(*scenario.topical);
+  if (scenario.simulation.transport == core::TransportFidelity::voxel3d) {
+    throw core::InputError(
+        scenario.file.string() +
+        ": key 'simulation.transport' = \"voxel3d\": the voxel3d solver is not available in this "
+        "version yet; use \"homogenized\"");
+  }
 }
 
 SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalogs,
@@ -53,6 +67,9 @@ SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalo
       }
       area.sessions.push_back(std::move(session));
       if (on_session) on_session();
+    }
+    if (scenario.topical) {
+      area.absorption = simulate_absorption(scenario, *result.molecule, catalogs, area);
     }
     result.areas.push_back(std::move(area));
   }

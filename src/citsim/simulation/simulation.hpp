@@ -11,6 +11,7 @@
 #include "citsim/device/device_catalog.hpp"
 #include "citsim/injury/injury_model.hpp"
 #include "citsim/outcome/concern_catalog.hpp"
+#include "citsim/transport/homogenized.hpp"
 #include "citsim/transport/molecule_catalog.hpp"
 
 namespace citsim::simulation {
@@ -21,12 +22,24 @@ struct SessionResult {
   double day = 0;
   std::size_t punctures = 0;  ///< in the simulated patch
   injury::SessionInjury injury;
+  /// Delivered past the stratum corneum during this session's exposure, with the channels and
+  /// through intact skin (same dose and time); only with a topical.
+  double absorbed_kg_m2 = 0;
+  double intact_absorbed_kg_m2 = 0;
+};
+
+/// The active's whereabouts over the protocol, with the channels and on intact skin.
+struct AbsorptionCurves {
+  std::vector<transport::AbsorptionSample> with_channels;
+  std::vector<transport::AbsorptionSample> intact;
+  double mass_balance_error = 0;
 };
 
 struct AreaResult {
   core::Area area;
   anatomy::SkinModel skin;
   std::vector<SessionResult> sessions;
+  std::optional<AbsorptionCurves> absorption;
 };
 
 struct SimulationResult {
@@ -45,6 +58,7 @@ struct Catalogs {
   transport::MoleculeCatalog molecules;
   outcome::ConcernCatalog concerns;
   injury::InjuryModel injury;
+  transport::TransportParameters transport;
 };
 
 /// Checks everything in a scenario that needs the catalogues (regions, device, molecule,

@@ -58,6 +58,8 @@ concerns = [{ kind = "fine_lines", severity = 2 }]
 kind = "roller"
 model = "roller-192"
 needle_length_mm = 1.0
+[topical]
+product = "niacinamide"
 [protocol]
 sessions = 2
 interval_days = 30
@@ -83,10 +85,14 @@ TEST_F(IoTest, RunOutputsHoldTheDesignKeys) {
     EXPECT_TRUE(sessions[0].contains(key)) << key;
   }
   EXPECT_GT(sessions[0]["punctures_per_cm2"].get<double>(), 0);
+  EXPECT_GT(sessions[0]["absorbed_ug_cm2"].get<double>(), 0);
+  EXPECT_GT(sessions[0]["enhancement_ratio"].get<double>(), 1);
+  EXPECT_LT(json["areas"][0]["absorption_mass_balance_error"].get<double>(), 1e-11);
 
   const std::string csv = read(dir / "timeline.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "area,region,session,day,hours_after_session,open_channels_per_cm2");
+            "area,region,session,day,hours_after_session,open_channels_per_cm2,absorbed_ug_cm2,"
+            "intact_absorbed_ug_cm2");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 17);
 
   const auto config = core::load_scenario(dir / "config.toml");

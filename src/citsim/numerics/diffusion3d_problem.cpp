@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "citsim/numerics/diffusion3d_problem.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace citsim::numerics {
+
+namespace {
+
+bool finite_non_negative(double value) {
+  return std::isfinite(value) && value >= 0;
+}
+
+}  // namespace
+
+void validate_materials(std::span<const Material> materials) {
+  if (materials.empty() || materials.size() > k_max_materials) {
+    throw std::invalid_argument("diffusion: between 1 and 256 materials are needed, got " +
+                                std::to_string(materials.size()));
+  }
+  for (std::size_t m = 0; m < materials.size(); ++m) {
+    const Material& material = materials[m];
+    const std::string which = "diffusion: material " + std::to_string(m) + ": ";
+    if (!std::isfinite(material.storage) || material.storage <= 0) {
+      throw std::invalid_argument(which + "storage must be positive, got " +
+                                  std::to_string(material.storage));
+    }
+    if (!finite_non_negative(material.conductivity_m2_s) ||
+        !finite_non_negative(material.sink_rate_1_s) ||
+        !finite_non_negative(material.top_exchange)) {
+      throw std::invalid_argument(which +
+                                  "conductivity, sink rate and top exchange must be "
+                                  "finite and non-negative");
+    }
+  }
+}
+
+void validate_material_ids(std::span<const std::uint8_t> ids, std::size_t material_count) {
+  const auto bad = std::find_if(ids.begin(), ids.end(), [material_count](std::uint8_t id) {
+    return static_cast<std::size_t>(id) >= material_count;
+  });
+  if (bad != ids.end()) {
+    throw std::invalid_argument("diffusion: voxel " + std::to_string(bad - ids.begin()) +
+                                " has material id " + std::to_string(static_cast<int>(*bad)) +
+                                " but only " + std::to_string(material_count) +
+                                " materials are defined");
+  }
+}
+
+namespace detail {
+
+ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz) {
+  const std::size_t x_lines = std::min(k_x_block, ny);
+  const std::size_t y_lanes = std::min(k_y_strip, nx);
+  const std::size_t z_lanes = std::min(k_z_strip, nx);
+  ScratchSizes sizes;
+  sizes.upper = std::max({nx * x_lines, ny * y_lanes, nz * z_lanes});
+  sizes.correction = std::max(nx * x_lines, ny * y_lanes);
+  sizes.gathered = nx * x_lines;
+  sizes.lanes = std::max({x_lines, y_lanes, z_lanes});
+  sizes.sums = z_lanes;
+  return sizes;
+}
+
+}  // namespace detail
+
+std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
+                              std::size_t real_bytes, std::size_t threads) {
+  const std::size_t cells = nx * ny * nz;
+  // Four coefficient tables of k_max_materials reals, dz and dz/2 in the kernel's type, one
+  // balance (three doubles) per y-plane.
+  const std::size_t fixed = cells * (real_bytes + 1) + 4 * k_max_materials * real_bytes +
+                            2 * nz * real_bytes + ny * 3 * sizeof(double);
+  const detail::ScratchSizes s = detail::scratch_sizes(nx, ny, nz);
+  const std::size_t per_thread = (s.upper + s.correction + s.gathered + 3 * s.lanes) * real_bytes +
+                                 s.gathered + s.sums * sizeof(double);
+  return fixed + threads * per_thread;
+}
+
+void check_diffusion3d_memory(std::size_t nx, std::size_t ny, std::size_t nz,
+                              std::size_t real_bytes, std::size_t budget_bytes) {
+  const std::size_t needed = diffusion3d_bytes(nx, ny, nz, real_bytes);
+  if (needed > budget_bytes) {
+    throw std::length_error("the 3D diffusion grid of " + std::to_string(nx) + " x " +
+                            std::to_string(ny) + " x " + std::to_string(nz) + " cells needs " +
+                            std::to_string(needed) + " bytes, more than the budget of " +
+                            std::to_string(budget_bytes) + " bytes");
+  }
+}
+
+}  // namespace citsim::numerics

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "citsim/numerics/diffusion3d_problem.hpp"
+
+/// The line solvers behind Diffusion3d: one implicit (backward Euler) sweep along one axis,
+/// over many independent lines at once. Lines are solved side by side in "lanes": the innermost
+/// loops run over lanes that are adjacent in memory, so the y and z sweeps walk the field
+/// contiguously and vectorize; the x sweep gathers a block of lines across first.
+namespace citsim::numerics::detail {
+
+/// Per-material coefficients in the kernel's real type, padded to k_max_materials entries with
+/// NaN storage (so a voxel naming an undefined material turns the field into NaN, not garbage).
+template <class Real>
+struct MaterialCoefficients {
+  std::vector<Real> storage;       ///< s (-)
+  std::vector<Real> inv_kappa;     ///< 1/kappa (s/m²); +inf where kappa = 0
+  std::vector<Real> sink_storage;  ///< k_sink·s (1/s)
+  std::vector<Real> inv_top;       ///< 1/(top_exchange·h_top) (s/m); +inf where none crosses
+
+  MaterialCoefficients();
+  void assign(std::span<const Material> materials, const Diffusion3dBoundary& boundary);
+  std::size_t bytes() const;
+};
+
+/// One thread's working arrays, sized by scratch_sizes and reused by every sweep.
+template <class Real>
+struct SweepScratch {
+  std::vector<Real> upper;
+  std::vector<Real> correction;
+  std::vector<Real> gathered;
+  std::vector<std::uint8_t> gathered_ids;
+  std::vector<Real> lane_a;
+  std::vector<Real> lane_b;
+  std::vector<Real> lane_c;
+  std::vector<double> sums;
+
+  explicit SweepScratch(const ScratchSizes& sizes);
+  std::size_t bytes() const;
+};
+
+/// Backward Euler along x for every line of one horizontal plane (nx × ny values, x fastest):
+/// s (u' − u) = c Σ g (u'_nb − u'), c = dt/dx², g the harmonic mean of the two kappas; periodic.
+template <class Real>
+void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
+                   const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
+                   SweepScratch<Real>& scratch);
+
+/// The same along y for every line of one horizontal plane.
+template <class Real>
+void sweep_y_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
+                   const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
+                   SweepScratch<Real>& scratch);
+
+/// What the z sweep needs besides the field: layer thicknesses (m), the step (s), u_outside and
+/// the reciprocal bottom conductance factor (0 for u = 0 on the bottom face, +inf for no flux).
+template <class Real>
+struct ZSweep {
+  std::size_t nx = 0;
+  std::size_t ny = 0;
+  std::span<const Real> dz_m;
+  std::span<const Real> half_dz_m;
+  Real dt_s = 0;
+  Real outside_potential = 0;
+  Real inv_bottom = 0;
+};
+
+/// Backward Euler along z, with the top exchange and the sink, for the nx columns of the
+/// vertical plane j (`field` and `ids` point at cell (0, j, 0)). Returns the plane's balance
+/// per unit column area (amounts / dx²).
+template <class Real>
+StepBalance sweep_z_plane(const ZSweep<Real>& z, Real* field, const std::uint8_t* ids,
+                          const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch);
+
+}  // namespace citsim::numerics::detail
