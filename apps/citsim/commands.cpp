@@ -27,20 +27,40 @@ void print_summary(const simulation::SimulationResult& result) {
   } else {
     fmt::print("No device: intact-skin control arm.\n");
   }
+  if (result.molecule) {
+    const auto& t = *result.scenario.topical;
+    fmt::print("Topical: {}, {:g} mg/cm2 at {:g}%, {} for {:g} h{}\n", result.molecule->name,
+               t.dose_kg_m2 / (units::mg / units::cm2), 100 * t.concentration_fraction,
+               t.occluded ? "occluded" : "not occluded", t.exposure_s / units::hour,
+               t.daily_applications > 0
+                   ? fmt::format(", and {} a day at home", t.daily_applications)
+                   : "");
+  }
   for (const auto& area : result.areas) {
     fmt::print("\n{} ({}), loops at {:.0f} um, dermis ends at {:.0f} um\n", area.skin.region_name,
                area.area.region, area.skin.capillary_loop_depth_m / units::um,
                area.skin.cutis_m() / units::um);
-    fmt::print("  {:>7} {:>5} {:>12} {:>12} {:>10} {:>9} {:>9} {:>11}\n", "session", "day",
-               "punct./cm2", "chan./cm2", "mean um", "max um", "bleeding", "half-life h");
+    const bool topical = area.absorption.has_value();
+    fmt::print("  {:>7} {:>5} {:>12} {:>12} {:>10} {:>9} {:>9} {:>11}{}\n", "session", "day",
+               "punct./cm2", "chan./cm2", "mean um", "max um", "bleeding", "half-life h",
+               topical ? fmt::format(" {:>13} {:>10}", "absorbed ug/cm2", "x intact") : "");
     for (const auto& s : area.sessions) {
       const auto& i = s.injury;
-      fmt::print("  {:>7} {:>5.0f} {:>12.0f} {:>12.0f} {:>10.0f} {:>9.0f} {:>9} {:>11.2f}\n",
+      std::string absorption;
+      if (topical) {
+        const double ug = units::ug / units::cm2;
+        absorption =
+            fmt::format(" {:>15.3g} {:>10}", s.absorbed_kg_m2 / ug,
+                        s.intact_absorbed_kg_m2 > 0
+                            ? fmt::format("{:.3g}", s.absorbed_kg_m2 / s.intact_absorbed_kg_m2)
+                            : std::string("(none)"));
+      }
+      fmt::print("  {:>7} {:>5.0f} {:>12.0f} {:>12.0f} {:>10.0f} {:>9.0f} {:>9} {:>11.2f}{}\n",
                  s.index + 1, s.day, i.punctures_per_m2 * units::cm2,
                  i.channels_per_m2 * units::cm2, i.mean_depth_m / units::um,
                  i.max_depth_m / units::um,
                  i.bleeding ? fmt::format("yes {:.0f}%", 100 * i.bleeding_fraction) : "no",
-                 i.channel_half_life_s / units::hour);
+                 i.channel_half_life_s / units::hour, absorption);
     }
   }
 }
@@ -51,10 +71,11 @@ void warn_about_depth(const simulation::SimulationResult& result) {
   for (const auto& area : result.areas) {
     for (const auto& session : area.sessions) {
       if (session.injury.max_depth_m > area.skin.cutis_m()) {
-        spdlog::warn("{}: session {} reaches {:.0f} um, past the dermis ({:.0f} um) into the "
-                     "hypodermis; this depth exceeds what the modelled anatomy allows",
-                     area.area.region, session.index + 1, session.injury.max_depth_m / units::um,
-                     area.skin.cutis_m() / units::um);
+        spdlog::warn(
+            "{}: session {} reaches {:.0f} um, past the dermis ({:.0f} um) into the "
+            "hypodermis; this depth exceeds what the modelled anatomy allows",
+            area.area.region, session.index + 1, session.injury.max_depth_m / units::um,
+            area.skin.cutis_m() / units::um);
         break;
       }
     }
