@@ -48,7 +48,8 @@ void Diffusion3d<Real>::set_boundary(const Diffusion3dBoundary& boundary) {
 
 template <class Real>
 void Diffusion3d<Real>::ensure_scratch(std::size_t threads) {
-  const detail::ScratchSizes sizes = detail::scratch_sizes(m_grid.nx(), m_grid.ny(), m_grid.nz());
+  const detail::ScratchSizes sizes =
+      detail::scratch_sizes(m_grid.nx(), m_grid.ny(), m_grid.nz(), sizeof(Real));
   while (m_scratch.size() < threads) m_scratch.emplace_back(sizes);
 }
 
@@ -60,8 +61,9 @@ void Diffusion3d<Real>::sweep_xy(Real dt_s, bool x_first) {
   const Real c = dt_s / static_cast<Real>(m_grid.column_area_m2());
   Real* u = m_u.data();
   const std::uint8_t* ids = m_ids.data();
-#pragma omp parallel
+#pragma omp parallel if (m_grid.size() >= detail::k_min_parallel_voxels)
   {
+    const detail::FlushSubnormals flush;
     auto& scratch = m_scratch[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
     for (std::size_t k = 0; k < nz; ++k) {
@@ -94,8 +96,9 @@ StepBalance Diffusion3d<Real>::sweep_z(Real dt_s, int repeats) {
                      : std::numeric_limits<Real>::infinity();
   Real* u = m_u.data();
   const std::uint8_t* ids = m_ids.data();
-#pragma omp parallel
+#pragma omp parallel if (m_grid.size() >= detail::k_min_parallel_voxels)
   {
+    const detail::FlushSubnormals flush;
     auto& scratch = m_scratch[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
     for (std::size_t j = 0; j < ny; ++j) {

@@ -28,8 +28,9 @@ enum class Splitting {
 /// stable, keeps u ≥ 0 (each sweep's matrix is an M-matrix) and conserves Σ s·u·V exactly but for
 /// the boundary and sink terms that step() reports. The sweeps along x and y of a horizontal
 /// plane run back to back while the plane is in cache, so a step moves the field through memory
-/// twice. Lines are spread over OpenMP threads; each line's arithmetic does not depend on the
-/// number of threads, so neither do the results, bit for bit.
+/// twice. Lines are spread over OpenMP threads (grids of at least
+/// detail::k_min_parallel_voxels); each line's arithmetic does not depend on the number of
+/// threads, so neither do the results, bit for bit.
 ///
 /// `Real` is float or double: the field and the line solves use it; balances are in double.
 template <class Real>

@@ -52,8 +52,8 @@ void validate_material_ids(std::span<const std::uint8_t> ids, std::size_t materi
 
 namespace detail {
 
-ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz) {
-  const std::size_t x_lines = std::min(k_x_block, ny);
+ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz, std::size_t real_bytes) {
+  const std::size_t x_lines = std::min(x_block(real_bytes), ny);
   const std::size_t y_lanes = std::min(k_y_strip, nx);
   const std::size_t z_lanes = std::min(k_z_strip, nx);
   ScratchSizes sizes;
@@ -74,9 +74,10 @@ std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
   // balance (three doubles) per y-plane.
   const std::size_t fixed = cells * (real_bytes + 1) + 4 * k_max_materials * real_bytes +
                             2 * nz * real_bytes + ny * 3 * sizeof(double);
-  const detail::ScratchSizes s = detail::scratch_sizes(nx, ny, nz);
-  const std::size_t per_thread = (s.upper + s.correction + s.gathered + 3 * s.lanes) * real_bytes +
-                                 s.gathered + s.sums * sizeof(double);
+  const detail::ScratchSizes s = detail::scratch_sizes(nx, ny, nz, real_bytes);
+  const std::size_t per_thread =
+      (s.upper + s.correction + s.gathered + detail::k_lane_arrays * s.lanes) * real_bytes +
+      s.gathered + s.sums * sizeof(double);
   return fixed + threads * per_thread;
 }
 

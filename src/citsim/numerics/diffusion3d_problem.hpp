@@ -105,11 +105,19 @@ void check_diffusion3d_memory(std::size_t nx, std::size_t ny, std::size_t nz,
 
 namespace detail {
 
-/// Lines per block of the x sweep, width of the strips of the y and z sweeps. Fixed numbers
-/// (never the thread count), so each line's arithmetic is the same for any number of threads.
-inline constexpr std::size_t k_x_block = 16;
+/// Lines per block of the x sweep (one cache line of lanes: 8 in double, 16 in float), width
+/// of the strips of the y and z sweeps. Fixed numbers (never the thread count), so each line's
+/// arithmetic is the same for any number of threads.
+inline constexpr std::size_t x_block(std::size_t real_bytes) {
+  return 64 / real_bytes;
+}
 inline constexpr std::size_t k_y_strip = 128;
 inline constexpr std::size_t k_z_strip = 512;
+/// Grids smaller than this run each sweep on one thread: a step then takes less time than
+/// waking a team (and far less than a team competing with other processes for the cores).
+inline constexpr std::size_t k_min_parallel_voxels = std::size_t{1} << 15;
+/// Per-lane arrays in a thread's scratch.
+inline constexpr std::size_t k_lane_arrays = 7;
 
 /// Element counts of one thread's sweep scratch (see diffusion3d_sweeps.hpp).
 struct ScratchSizes {
@@ -120,7 +128,7 @@ struct ScratchSizes {
   std::size_t sums = 0;        ///< doubles: per-lane sink sums
 };
 
-ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz);
+ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz, std::size_t real_bytes);
 
 }  // namespace detail
 

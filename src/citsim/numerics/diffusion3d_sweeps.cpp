@@ -4,7 +4,25 @@
 #include <algorithm>
 #include <limits>
 
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
 namespace citsim::numerics::detail {
+
+#if defined(__SSE__)
+// Bits 15 (flush to zero) and 6 (denormals are zero) of MXCSR.
+constexpr unsigned k_ftz_daz = 0x8040;
+FlushSubnormals::FlushSubnormals() : m_saved(_mm_getcsr()) {
+  _mm_setcsr(m_saved | k_ftz_daz);
+}
+FlushSubnormals::~FlushSubnormals() {
+  _mm_setcsr(m_saved);
+}
+#else
+FlushSubnormals::FlushSubnormals() = default;
+FlushSubnormals::~FlushSubnormals() = default;
+#endif
 
 namespace {
 
@@ -20,6 +38,14 @@ inline Real harmonic(Real c, Real inv_a, Real inv_b) {
   return c * Real(2) / (inv_a + inv_b);
 }
 
+/// out[l] = table[ids[l]]: the table look-ups of one row, kept apart so that the arithmetic
+/// loops read only contiguous arrays and vectorize without gather instructions.
+template <class Real>
+inline void gather(std::size_t w, const Real* __restrict table, const std::uint8_t* __restrict ids,
+                   Real* __restrict out) {
+  for (std::size_t l = 0; l < w; ++l) out[l] = table[ids[l]];
+}
+
 /// Periodic lines of length n (≥ 3) side by side: value (position p, lane l) at
 /// u[p·stride + l]. The cyclic system is the tridiagonal one plus the wrap-around face in the
 /// corners, solved with Sherman–Morrison on Thomas (gamma = −b_0).
@@ -28,64 +54,71 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
                     const std::uint8_t* __restrict ids, std::size_t id_stride,
                     const MaterialCoefficients<Real>& materials, Real c,
                     SweepScratch<Real>& scratch) {
-  const Real* __restrict storage = materials.storage.data();
-  const Real* __restrict inv_kappa = materials.inv_kappa.data();
+  const Real* storage = materials.storage.data();
+  const Real* inv_kappa = materials.inv_kappa.data();
   Real* __restrict upper = scratch.upper.data();
   Real* __restrict corr = scratch.correction.data();
-  Real* __restrict g_prev = scratch.lane_a.data();
-  Real* __restrict b_first = scratch.lane_b.data();
-  Real* __restrict g_wrap = scratch.lane_c.data();
+  Real* __restrict g_prev = scratch.lane(0);
+  Real* __restrict b_first = scratch.lane(1);
+  Real* __restrict g_wrap = scratch.lane(2);
+  Real* __restrict s = scratch.lane(3);
+  Real* k_here = scratch.lane(4);  // 1/kappa of this row
+  Real* k_next = scratch.lane(5);  // 1/kappa of the next row
 
-  const std::uint8_t* __restrict id0 = ids;
-  const std::uint8_t* __restrict id1 = ids + id_stride;
-  const std::uint8_t* __restrict id_last = ids + (n - 1) * id_stride;
+  const std::uint8_t* id_last = ids + (n - 1) * id_stride;
+  gather(w, inv_kappa, id_last, k_next);
+  gather(w, inv_kappa, ids, k_here);
+  for (std::size_t l = 0; l < w; ++l) g_wrap[l] = harmonic(c, k_next[l], k_here[l]);
+  gather(w, inv_kappa, ids + id_stride, k_next);
+  gather(w, storage, ids, s);
   for (std::size_t l = 0; l < w; ++l) {
-    const Real ik = inv_kappa[id0[l]];
-    const Real gw = harmonic(c, inv_kappa[id_last[l]], ik);
-    const Real gdn = harmonic(c, ik, inv_kappa[id1[l]]);
-    const Real s = storage[id0[l]];
-    const Real b = s + gw + gdn;
+    const Real gw = g_wrap[l];
+    const Real gdn = harmonic(c, k_here[l], k_next[l]);
+    const Real b = s[l] + gw + gdn;
     // Row 0 with b'_0 = b_0 − gamma = 2 b_0; the correction right-hand side starts at gamma.
     const Real m = Real(1) / (b + b);
     upper[l] = gdn * m;
-    u[l] = s * u[l] * m;
+    u[l] = s[l] * u[l] * m;
     corr[l] = -b * m;
     g_prev[l] = gdn;
     b_first[l] = b;
-    g_wrap[l] = gw;
   }
   for (std::size_t p = 1; p + 1 < n; ++p) {
-    const std::uint8_t* __restrict idp = ids + p * id_stride;
-    const std::uint8_t* __restrict idn = idp + id_stride;
+    std::swap(k_here, k_next);
+    gather(w, inv_kappa, ids + (p + 1) * id_stride, k_next);
+    gather(w, storage, ids + p * id_stride, s);
     Real* __restrict up = u + p * stride;
     const Real* __restrict um = up - stride;
     Real* __restrict ep = upper + p * w;
+    const Real* __restrict em = ep - w;
     Real* __restrict zp = corr + p * w;
+    const Real* __restrict zm = zp - w;
+    const Real* __restrict kh = k_here;
+    const Real* __restrict kn = k_next;
     for (std::size_t l = 0; l < w; ++l) {
-      const Real ik = inv_kappa[idp[l]];
       const Real gup = g_prev[l];
-      const Real gdn = harmonic(c, ik, inv_kappa[idn[l]]);
-      const Real s = storage[idp[l]];
-      const Real m = Real(1) / (s + gup + gdn - gup * ep[l - w]);
+      const Real gdn = harmonic(c, kh[l], kn[l]);
+      const Real m = Real(1) / (s[l] + gup + gdn - gup * em[l]);
       ep[l] = gdn * m;
-      up[l] = (s * up[l] + gup * um[l]) * m;
-      zp[l] = gup * zp[l - w] * m;
+      up[l] = (s[l] * up[l] + gup * um[l]) * m;
+      zp[l] = gup * zm[l] * m;
       g_prev[l] = gdn;
     }
   }
   {
     // Row n−1 with b'_{n−1} = b_{n−1} − alpha·beta/gamma = b_{n−1} + gw²/b_0, alpha = −gw.
+    gather(w, storage, id_last, s);
     Real* __restrict up = u + (n - 1) * stride;
     const Real* __restrict um = up - stride;
     const Real* __restrict em = upper + (n - 2) * w;
     Real* __restrict zp = corr + (n - 1) * w;
+    const Real* __restrict zm = zp - w;
     for (std::size_t l = 0; l < w; ++l) {
       const Real gup = g_prev[l];
       const Real gw = g_wrap[l];
-      const Real s = storage[id_last[l]];
-      const Real m = Real(1) / (s + gup + gw + gw * gw / b_first[l] - gup * em[l]);
-      up[l] = (s * up[l] + gup * um[l]) * m;
-      zp[l] = (gup * zp[l - w] - gw) * m;
+      const Real m = Real(1) / (s[l] + gup + gw + gw * gw / b_first[l] - gup * em[l]);
+      up[l] = (s[l] * up[l] + gup * um[l]) * m;
+      zp[l] = (gup * zm[l] - gw) * m;
     }
   }
   for (std::size_t p = n - 1; p-- > 0;) {
@@ -93,9 +126,10 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
     const Real* __restrict un = up + stride;
     const Real* __restrict ep = upper + p * w;
     Real* __restrict zp = corr + p * w;
+    const Real* __restrict zn = zp + w;
     for (std::size_t l = 0; l < w; ++l) {
       up[l] += ep[l] * un[l];
-      zp[l] += ep[l] * zp[l + w];
+      zp[l] += ep[l] * zn[l];
     }
   }
   // x = y − fact·z, fact = (y_0 + (beta/gamma) y_{n−1}) / (1 + z_0 + (beta/gamma) z_{n−1}),
@@ -184,16 +218,15 @@ SweepScratch<Real>::SweepScratch(const ScratchSizes& sizes)
       correction(sizes.correction),
       gathered(sizes.gathered),
       gathered_ids(sizes.gathered),
-      lane_a(sizes.lanes),
-      lane_b(sizes.lanes),
-      lane_c(sizes.lanes),
-      sums(sizes.sums) {}
+      lanes(k_lane_arrays * sizes.lanes),
+      sums(sizes.sums),
+      m_lane_size(sizes.lanes) {
+  for (std::size_t a = 0; a < k_lane_arrays; ++a) m_lane_order[a] = a;
+}
 
 template <class Real>
 std::size_t SweepScratch<Real>::bytes() const {
-  return (upper.size() + correction.size() + gathered.size() + lane_a.size() + lane_b.size() +
-          lane_c.size()) *
-             sizeof(Real) +
+  return (upper.size() + correction.size() + gathered.size() + lanes.size()) * sizeof(Real) +
          gathered_ids.size() + sums.size() * sizeof(double);
 }
 
@@ -206,8 +239,9 @@ void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8
   // ([i][line]) so that the solve runs over adjacent lanes, then scatter the result back.
   Real* line = scratch.gathered.data();
   std::uint8_t* line_ids = scratch.gathered_ids.data();
-  for (std::size_t j0 = 0; j0 < ny; j0 += k_x_block) {
-    const std::size_t w = std::min(k_x_block, ny - j0);
+  constexpr std::size_t block = x_block(sizeof(Real));
+  for (std::size_t j0 = 0; j0 < ny; j0 += block) {
+    const std::size_t w = std::min(block, ny - j0);
     for (std::size_t b = 0; b < w; ++b) {
       const Real* row = plane + (j0 + b) * nx;
       const std::uint8_t* row_ids = ids + (j0 + b) * nx;
@@ -238,19 +272,24 @@ namespace {
 
 /// Row p of the column systems for w adjacent columns. The first row couples to the outside
 /// through the top conductance (already in g_prev) instead of a row above; the last row's
-/// downward conductance is the bottom face's, 1/(half/kappa + inv_bottom).
+/// downward conductance is the bottom face's, 1/(half/kappa + inv_bottom). On entry k_here
+/// holds the row's 1/kappa; on return k_next holds the next row's.
 template <bool First, bool Last, class Real>
 inline void eliminate_row(const ZSweep<Real>& z, std::size_t p, std::size_t w, Real* __restrict u,
                           const std::uint8_t* __restrict ids,
                           const MaterialCoefficients<Real>& materials, Real* __restrict upper,
-                          Real* __restrict g_prev) {
+                          SweepScratch<Real>& scratch) {
   const std::size_t stride = z.nx * z.ny;
   const Real dt = z.dt_s;
-  const Real* __restrict storage = materials.storage.data();
-  const Real* __restrict inv_kappa = materials.inv_kappa.data();
-  const Real* __restrict sink = materials.sink_storage.data();
-  const std::uint8_t* __restrict idp = ids + p * stride;
-  const std::uint8_t* __restrict idn = Last ? idp : idp + stride;
+  Real* __restrict g_prev = scratch.lane(0);
+  Real* __restrict s = scratch.lane(3);
+  const Real* __restrict k_here = scratch.lane(4);
+  Real* __restrict k_next = scratch.lane(5);
+  Real* __restrict sink = scratch.lane(6);
+  const std::uint8_t* idp = ids + p * stride;
+  gather(w, materials.storage.data(), idp, s);
+  gather(w, materials.sink_storage.data(), idp, sink);
+  if constexpr (!Last) gather(w, materials.inv_kappa.data(), idp + stride, k_next);
   Real* __restrict up = u + p * stride;
   const Real* __restrict um = First ? up : up - stride;
   Real* __restrict ep = upper + p * w;
@@ -258,18 +297,19 @@ inline void eliminate_row(const ZSweep<Real>& z, std::size_t p, std::size_t w, R
   const Real dz = z.dz_m[p];
   const Real half = z.half_dz_m[p];
   const Real half_next = Last ? Real(0) : z.half_dz_m[p + 1];
+  const Real inv_bottom = z.inv_bottom;
+  const Real u_out = z.outside_potential;
   for (std::size_t l = 0; l < w; ++l) {
-    const std::uint8_t id = idp[l];
     const Real gup = g_prev[l];
     Real gdn;
     if constexpr (Last) {
-      gdn = dt / (half * inv_kappa[id] + z.inv_bottom);
+      gdn = dt / (half * k_here[l] + inv_bottom);
     } else {
-      gdn = dt / (half * inv_kappa[id] + half_next * inv_kappa[idn[l]]);
+      gdn = dt / (half * k_here[l] + half_next * k_next[l]);
     }
-    const Real mass = storage[id] * dz;
-    Real diagonal = mass + dt * sink[id] * dz + gup + gdn;
-    Real above = z.outside_potential;
+    const Real mass = s[l] * dz;
+    Real diagonal = mass + dt * sink[l] * dz + gup + gdn;
+    Real above = u_out;
     if constexpr (!First) {
       diagonal -= gup * em[l];
       above = um[l];
@@ -291,34 +331,41 @@ StepBalance solve_columns(const ZSweep<Real>& z, std::size_t w, Real* __restrict
   const std::size_t nz = z.dz_m.size();
   const std::size_t stride = z.nx * z.ny;
   const Real dt = z.dt_s;
-  const Real* __restrict inv_kappa = materials.inv_kappa.data();
-  const Real* __restrict sink = materials.sink_storage.data();
-  const Real* __restrict inv_top = materials.inv_top.data();
   Real* __restrict upper = scratch.upper.data();
-  Real* __restrict g_prev = scratch.lane_a.data();
-  Real* __restrict g_top = scratch.lane_b.data();
+  Real* __restrict g_prev = scratch.lane(0);
+  Real* __restrict g_top = scratch.lane(1);
+  Real* __restrict top = scratch.lane(2);
+  Real* __restrict sink = scratch.lane(6);
   double* __restrict sink_sum = scratch.sums.data();
 
   // The top conductance: the surface film in series with the top half-cell (+inf reciprocals
   // where the surface is sealed or the cell impermeable give zero).
-  for (std::size_t l = 0; l < w; ++l) {
-    g_prev[l] = dt / (inv_top[ids[l]] + z.half_dz_m[0] * inv_kappa[ids[l]]);
-    g_top[l] = g_prev[l];
-    sink_sum[l] = 0;
+  gather(w, materials.inv_kappa.data(), ids, scratch.lane(4));
+  gather(w, materials.inv_top.data(), ids, top);
+  {
+    const Real* __restrict k_top = scratch.lane(4);
+    const Real half = z.half_dz_m[0];
+    for (std::size_t l = 0; l < w; ++l) {
+      g_prev[l] = dt / (top[l] + half * k_top[l]);
+      g_top[l] = g_prev[l];
+      sink_sum[l] = 0;
+    }
   }
   if (nz == 1) {
-    eliminate_row<true, true>(z, 0, w, u, ids, materials, upper, g_prev);
+    eliminate_row<true, true>(z, 0, w, u, ids, materials, upper, scratch);
   } else {
-    eliminate_row<true, false>(z, 0, w, u, ids, materials, upper, g_prev);
+    eliminate_row<true, false>(z, 0, w, u, ids, materials, upper, scratch);
     for (std::size_t p = 1; p + 1 < nz; ++p) {
-      eliminate_row<false, false>(z, p, w, u, ids, materials, upper, g_prev);
+      scratch.swap_lanes(4, 5);
+      eliminate_row<false, false>(z, p, w, u, ids, materials, upper, scratch);
     }
-    eliminate_row<false, true>(z, nz - 1, w, u, ids, materials, upper, g_prev);
+    scratch.swap_lanes(4, 5);
+    eliminate_row<false, true>(z, nz - 1, w, u, ids, materials, upper, scratch);
   }
   // g_prev now holds each column's bottom-face conductance. Back substitution, with the sink's
   // removal summed from the final values of the same step.
   for (std::size_t p = nz; p-- > 0;) {
-    const std::uint8_t* __restrict idp = ids + p * stride;
+    gather(w, materials.sink_storage.data(), ids + p * stride, sink);
     Real* __restrict up = u + p * stride;
     const Real* __restrict ep = upper + p * w;
     const Real dt_dz = dt * z.dz_m[p];
@@ -327,7 +374,7 @@ StepBalance solve_columns(const ZSweep<Real>& z, std::size_t w, Real* __restrict
       for (std::size_t l = 0; l < w; ++l) up[l] += ep[l] * un[l];
     }
     for (std::size_t l = 0; l < w; ++l) {
-      sink_sum[l] += static_cast<double>(dt_dz * sink[idp[l]] * up[l]);
+      sink_sum[l] += static_cast<double>(dt_dz * sink[l] * up[l]);
     }
   }
   StepBalance balance;

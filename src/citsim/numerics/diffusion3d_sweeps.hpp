@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "citsim/numerics/diffusion3d_problem.hpp"
@@ -13,6 +15,21 @@
 /// loops run over lanes that are adjacent in memory, so the y and z sweeps walk the field
 /// contiguously and vectorize; the x sweep gathers a block of lines across first.
 namespace citsim::numerics::detail {
+
+/// While alive, the calling thread flushes subnormal results and operands to zero (x86 MXCSR
+/// FTZ and DAZ; nothing elsewhere). The Sherman–Morrison correction and the far tails of a
+/// profile decay geometrically into the subnormal range, where each operation costs ~100
+/// cycles; values below 1e-38 (float) or 1e-308 (double) carry no physics.
+class FlushSubnormals {
+ public:
+  FlushSubnormals();
+  ~FlushSubnormals();
+  FlushSubnormals(const FlushSubnormals&) = delete;
+  FlushSubnormals& operator=(const FlushSubnormals&) = delete;
+
+ private:
+  unsigned m_saved = 0;
+};
 
 /// Per-material coefficients in the kernel's real type, padded to k_max_materials entries with
 /// NaN storage (so a voxel naming an undefined material turns the field into NaN, not garbage).
@@ -35,13 +52,19 @@ struct SweepScratch {
   std::vector<Real> correction;
   std::vector<Real> gathered;
   std::vector<std::uint8_t> gathered_ids;
-  std::vector<Real> lane_a;
-  std::vector<Real> lane_b;
-  std::vector<Real> lane_c;
+  std::vector<Real> lanes;  ///< k_lane_arrays arrays of one value per lane
   std::vector<double> sums;
 
   explicit SweepScratch(const ScratchSizes& sizes);
   std::size_t bytes() const;
+  /// Per-lane array number `which` (< k_lane_arrays).
+  Real* lane(std::size_t which) { return lanes.data() + m_lane_order[which] * m_lane_size; }
+  /// Exchanges which storage two lane numbers refer to (rows hand "next" over to "here").
+  void swap_lanes(std::size_t a, std::size_t b) { std::swap(m_lane_order[a], m_lane_order[b]); }
+
+ private:
+  std::size_t m_lane_size;
+  std::array<std::size_t, k_lane_arrays> m_lane_order{};
 };
 
 /// Backward Euler along x for every line of one horizontal plane (nx × ny values, x fastest):

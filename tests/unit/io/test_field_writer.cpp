@@ -77,7 +77,7 @@ TEST_F(FieldWriterTest, WritesStepsThatReadBackAndAnXdmfThatNamesThem) {
   EXPECT_EQ(read_dataset(dir / "fields.h5", "/geometry/z", dims),
             (std::vector<double>{0.0, grid.z_face_m(1), grid.z_face_m(2)}));
   EXPECT_EQ(read_dataset(dir / "fields.h5", "/geometry/x", dims),
-            (std::vector<double>{0.0, 1e-5, 2e-5, 3e-5}));
+            (std::vector<double>{0.0, 1e-5, 2.0 * 1e-5, 3.0 * 1e-5}));
 
   std::ifstream in(dir / "fields.xdmf");
   std::stringstream text;

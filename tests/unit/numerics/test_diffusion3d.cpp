@@ -172,17 +172,20 @@ TEST(Diffusion3d, AgreesWithTheExplicitReference) {
 }
 
 TEST(Diffusion3d, SameBitsForOneAndTwoThreads) {
-  const Grid3d grid(21, 9, 10e-6, graded_dz(3, 8, 1e-6, 1.6));
+  // Large enough for the sweeps to run on a team of threads; odd sizes, so that the threads'
+  // shares of planes differ.
+  const Grid3d grid(45, 33, 10e-6, graded_dz(3, 20, 1e-6, 1.3));
+  ASSERT_GE(grid.size(), detail::k_min_parallel_voxels);
   Diffusion3dBoundary boundary;
   boundary.top_transfer_m_s = 1e-6;
   boundary.outside_potential = 1.0;
   const auto run = [&](int threads, Splitting splitting) {
     const ThreadCount count(threads);
     Diffusion3d<double> solver(grid, testing::stiff_materials(), boundary, splitting);
-    paint_layers(grid, solver.material_ids(), 3, 6, 9);
+    paint_layers(grid, solver.material_ids(), 3, 10, 16);
     fill_bump(grid, solver.potential(), 0.3);
     StepBalance total;
-    for (int n = 0; n < 10; ++n) total += solver.step(0.7);
+    for (int n = 0; n < 5; ++n) total += solver.step(0.7);
     std::vector<double> out(solver.potential().begin(), solver.potential().end());
     out.push_back(total.entered_top);
     out.push_back(total.left_bottom);
