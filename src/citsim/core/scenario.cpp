@@ -4,6 +4,8 @@
 #include <array>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "citsim/core/toml_reader.hpp"
 #include "citsim/core/units.hpp"
 
@@ -142,6 +144,14 @@ SimulationSettings read_simulation(TableReader reader) {
       parse_enum(reader, "transport", TransportFidelity::homogenized,
                  std::array{TransportFidelity::homogenized, TransportFidelity::voxel3d});
   settings.patch_side_m = reader.number_or("patch_mm", 10, {1, 50, "mm"}) * units::mm;
+  settings.voxel_patch_side_m = reader.number_or("voxel_patch_mm", 2, {0.1, 50, "mm"}) * units::mm;
+  settings.voxel_m = reader.number_or("voxel_um", 10, {1, 200, "um"}) * units::um;
+  if (settings.voxel_patch_side_m > settings.patch_side_m) {
+    reader.fail("voxel_patch_mm", fmt::format("{:g}", settings.voxel_patch_side_m / units::mm),
+                fmt::format("must not exceed patch_mm ({:g} mm): the voxel domain is a corner of "
+                            "the puncture patch",
+                            settings.patch_side_m / units::mm));
+  }
   reader.finish();
   return settings;
 }
@@ -257,7 +267,9 @@ toml::table effective_config(const Scenario& scenario) {
   out.insert("simulation",
              toml::table{{"seed", static_cast<std::int64_t>(scenario.simulation.seed)},
                          {"transport", to_string(scenario.simulation.transport)},
-                         {"patch_mm", scenario.simulation.patch_side_m / units::mm}});
+                         {"patch_mm", scenario.simulation.patch_side_m / units::mm},
+                         {"voxel_patch_mm", scenario.simulation.voxel_patch_side_m / units::mm},
+                         {"voxel_um", scenario.simulation.voxel_m / units::um}});
   return out;
 }
 

@@ -91,7 +91,9 @@ struct Protocol {
 struct SimulationSettings {
   std::uint64_t seed = 1;
   TransportFidelity transport = TransportFidelity::homogenized;
-  double patch_side_m = 0;  ///< side of the square skin patch where punctures are simulated
+  double patch_side_m = 0;        ///< side of the square skin patch where punctures are simulated
+  double voxel_patch_side_m = 0;  ///< side of the voxel3d transport domain (a corner of the patch)
+  double voxel_m = 0;             ///< lateral voxel size of voxel3d
 };
 
 /// A scenario as read and validated, in SI units (design.md §3).

@@ -8,6 +8,7 @@
 #include "citsim/core/units.hpp"
 #include "citsim/core/version.hpp"
 #include "citsim/io/atomic_file.hpp"
+#include "citsim/io/field_writer.hpp"
 #include "citsim/simulation/topical.hpp"
 
 namespace citsim::io {
@@ -94,6 +95,42 @@ double absorbed_at(const std::vector<transport::AbsorptionSample>& samples, doub
   return best ? best->absorbed() : 0.0;
 }
 
+/// DIR/fields.h5 + fields.xdmf (ParaView): the voxel3d concentration snapshots of the first
+/// session, one field per area (area1_concentration_kg_m3, ...). An area whose skin gives another
+/// grid goes to a file of its own, DIR/fields_areaN.h5.
+void write_fields(const std::filesystem::path& dir, const simulation::SimulationResult& result) {
+  std::vector<std::vector<std::size_t>> groups;  // area indices sharing one grid
+  for (std::size_t a = 0; a < result.areas.size(); ++a) {
+    const auto& fields = result.areas[a].voxel_fields;
+    if (!fields || fields->snapshots.empty()) continue;
+    bool placed = false;
+    for (auto& group : groups) {
+      const auto& first = *result.areas[group.front()].voxel_fields;
+      if (first.nx == fields->nx && first.z_faces_m == fields->z_faces_m) {
+        group.push_back(a);
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) groups.push_back({a});
+  }
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto& first = *result.areas[groups[g].front()].voxel_fields;
+    const std::string name =
+        g == 0 ? "fields.h5" : fmt::format("fields_area{}.h5", groups[g].front() + 1);
+    FieldWriter writer(dir / name,
+                       FieldGeometry{first.nx, first.nx, first.voxel_m, first.z_faces_m});
+    for (std::size_t s = 0; s < first.snapshots.size(); ++s) {
+      for (std::size_t a : groups[g]) {
+        const auto& snapshot = result.areas[a].voxel_fields->snapshots[s];
+        writer.append(fmt::format("area{}_concentration_kg_m3", a + 1), snapshot.t_s,
+                      snapshot.concentration);
+      }
+    }
+    writer.close();
+  }
+}
+
 }  // namespace
 
 ordered_json result_json(const simulation::SimulationResult& result) {
@@ -162,6 +199,7 @@ void write_run_outputs(const std::filesystem::path& dir,
   std::filesystem::remove(dir / "result.json", ec);
   write_file_atomically(dir / "config.toml", toml_text(core::effective_config(result.scenario)));
   write_file_atomically(dir / "timeline.csv", timeline_csv(result));
+  write_fields(dir, result);
   write_file_atomically(dir / "result.json", result_json(result).dump(2) + "\n");
 }
 

@@ -31,12 +31,6 @@ void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs) {
   }
   if (scenario.device) (void)catalogs.devices.resolve(*scenario.device);
   if (scenario.topical) (void)catalogs.molecules.resolve(*scenario.topical);
-  if (scenario.simulation.transport == core::TransportFidelity::voxel3d) {
-    throw core::InputError(
-        scenario.file.string() +
-        ": key 'simulation.transport' = \"voxel3d\": the voxel3d solver is not available in this "
-        "version yet; use \"homogenized\"");
-  }
 }
 
 SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalogs,

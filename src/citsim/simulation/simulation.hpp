@@ -13,6 +13,7 @@
 #include "citsim/outcome/concern_catalog.hpp"
 #include "citsim/transport/homogenized.hpp"
 #include "citsim/transport/molecule_catalog.hpp"
+#include "citsim/transport/voxel3d.hpp"
 
 namespace citsim::simulation {
 
@@ -40,6 +41,8 @@ struct AreaResult {
   anatomy::SkinModel skin;
   std::vector<SessionResult> sessions;
   std::optional<AbsorptionCurves> absorption;
+  /// With voxel3d transport: the grid and the field snapshots of the first session.
+  std::optional<transport::Voxel3dResult> voxel_fields;
 };
 
 struct SimulationResult {

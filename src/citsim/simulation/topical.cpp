@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numbers>
 
+#include <unistd.h>
+
 #include "citsim/core/units.hpp"
 #include "citsim/injury/resealing.hpp"
 
@@ -114,6 +116,53 @@ double absorbed_between(const std::vector<transport::AbsorptionSample>& samples,
   return at(to) - at(from);
 }
 
+/// Half the machine's memory: the most a voxel3d grid may take.
+std::size_t voxel_memory_budget_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
+}
+
+/// The channels of every session that fall in the voxel domain (a corner of the patch).
+std::vector<transport::PlacedChannel> placed_channels(const core::Scenario& scenario,
+                                                      const AreaResult& area) {
+  std::vector<transport::PlacedChannel> out;
+  const double side = scenario.simulation.voxel_patch_side_m;
+  for (const auto& session : area.sessions) {
+    for (const auto& c : session.injury.channels) {
+      if (c.x_m >= side || c.y_m >= side) continue;
+      out.push_back(
+          {c.x_m, c.y_m, session.index * scenario.protocol.interval_s, c.depth_m, c.half_life_s});
+    }
+  }
+  return out;
+}
+
+transport::Voxel3dResult run_voxel3d(const core::Scenario& scenario, const Catalogs& catalogs,
+                                     const std::optional<device::DeviceSpec>& device,
+                                     const transport::HomogenizedInput& base,
+                                     const AreaResult& area, bool with_channels) {
+  transport::Voxel3dInput input;
+  input.base = base;
+  if (with_channels) input.channels = placed_channels(scenario, area);
+  const auto penetration = catalogs.injury.penetration();
+  const auto needle = device ? device->needle : device::NeedleGeometry{};
+  input.radius_m = [penetration, needle](double depth, double z) {
+    return injury::channel_radius_m(penetration, needle, depth, z);
+  };
+  input.patch_side_m = scenario.simulation.voxel_patch_side_m;
+  input.voxel_m = scenario.simulation.voxel_m;
+  input.seed = scenario.simulation.seed;
+  input.memory_budget_bytes = voxel_memory_budget_bytes();
+  for (double hours : {0.25, 1.0, 4.0, 24.0}) {
+    if (hours * units::hour <= base.sample_times_s.back()) {
+      input.snapshot_times_s.push_back(hours * units::hour);
+    }
+  }
+  return transport::simulate_voxel3d(input, catalogs.transport);
+}
+
 }  // namespace
 
 AbsorptionCurves simulate_absorption(const core::Scenario& scenario,
@@ -135,12 +184,22 @@ AbsorptionCurves simulate_absorption(const core::Scenario& scenario,
   input.sample_times_s = sample_times(scenario);
 
   AbsorptionCurves curves;
-  const auto intact = transport::simulate_homogenized(input, p);
-  input.channels = channel_sets(scenario, catalogs, device, area);
-  const auto channelled = transport::simulate_homogenized(input, p);
-  curves.intact = intact.samples;
-  curves.with_channels = channelled.samples;
-  curves.mass_balance_error = std::max(intact.mass_balance_error, channelled.mass_balance_error);
+  if (scenario.simulation.transport == core::TransportFidelity::voxel3d) {
+    auto intact = run_voxel3d(scenario, catalogs, device, input, area, false);
+    auto channelled = run_voxel3d(scenario, catalogs, device, input, area, true);
+    curves.intact = intact.absorption.samples;
+    curves.with_channels = channelled.absorption.samples;
+    curves.mass_balance_error =
+        std::max(intact.absorption.mass_balance_error, channelled.absorption.mass_balance_error);
+    area.voxel_fields = std::move(channelled);
+  } else {
+    const auto intact = transport::simulate_homogenized(input, p);
+    input.channels = channel_sets(scenario, catalogs, device, area);
+    const auto channelled = transport::simulate_homogenized(input, p);
+    curves.intact = intact.samples;
+    curves.with_channels = channelled.samples;
+    curves.mass_balance_error = std::max(intact.mass_balance_error, channelled.mass_balance_error);
+  }
 
   for (auto& session : area.sessions) {
     const double start = session.index * scenario.protocol.interval_s;
