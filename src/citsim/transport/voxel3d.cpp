@@ -3,12 +3,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "citsim/core/error.hpp"
 #include "citsim/core/rng.hpp"
 #include "citsim/numerics/diffusion3d.hpp"
+#include "citsim/numerics/diffusion3d_reference.hpp"
 
 namespace citsim::transport {
 
@@ -95,6 +99,48 @@ struct ChannelEvent {
   bool opens;
 };
 
+/// The explicit reference behind the LOD kernel's interface: a step of any length is taken as
+/// equal substeps no longer than the reference's stability limit, or only counted.
+class ExplicitSubsteps {
+ public:
+  ExplicitSubsteps(numerics::Grid3d grid, std::vector<numerics::Material> materials,
+                   numerics::Diffusion3dBoundary boundary, bool count_only)
+      : m_reference(std::move(grid), std::move(materials), boundary), m_count_only(count_only) {}
+
+  std::span<double> potential() { return m_reference.potential(); }
+  std::span<std::uint8_t> material_ids() { return m_reference.material_ids(); }
+  void set_materials(std::vector<numerics::Material> materials) {
+    m_reference.set_materials(std::move(materials));
+    m_limit_known = false;
+  }
+  /// To be called after material ids were changed through material_ids().
+  void materials_changed() { m_limit_known = false; }
+
+  numerics::StepBalance step(double dt_s) {
+    // The limit is a pass over the grid, about one substep's cost: only when materials change.
+    if (!m_limit_known) {
+      m_limit_s = m_reference.stable_time_step_s();
+      m_limit_known = true;
+    }
+    const double n = std::isfinite(m_limit_s) ? std::max(1.0, std::ceil(dt_s / m_limit_s)) : 1.0;
+    const auto substeps = static_cast<std::uint64_t>(n);
+    m_substeps += substeps;
+    numerics::StepBalance balance;
+    if (m_count_only) return balance;
+    for (std::uint64_t i = 0; i < substeps; ++i) balance += m_reference.step(dt_s / n);
+    return balance;
+  }
+
+  std::uint64_t substeps() const { return m_substeps; }
+
+ private:
+  numerics::Diffusion3dReference m_reference;
+  bool m_count_only;
+  bool m_limit_known = false;
+  double m_limit_s = 0;
+  std::uint64_t m_substeps = 0;
+};
+
 }  // namespace
 
 std::size_t voxel3d_bytes(const Voxel3dInput& input) {
@@ -104,15 +150,13 @@ std::size_t voxel3d_bytes(const Voxel3dInput& input) {
   return numerics::diffusion3d_bytes(n, n, nz, sizeof(double)) + n * n * nz;
 }
 
-Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParameters& parameters) {
+namespace {
+
+/// The voxel3d run on `Kernel`: numerics::Diffusion3d<double> or ExplicitSubsteps.
+template <class Kernel>
+Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& parameters) {
+  constexpr bool k_explicit = std::is_same_v<Kernel, ExplicitSubsteps>;
   const HomogenizedInput& base = input.base;
-  const std::size_t needed = voxel3d_bytes(input);
-  if (input.memory_budget_bytes > 0 && needed > input.memory_budget_bytes) {
-    throw core::InputError(fmt::format(
-        "the voxel3d grid would need {:.2f} GB, more than the {:.2f} GB allowed; use a smaller "
-        "simulation.voxel_patch_mm or a larger simulation.voxel_um",
-        static_cast<double>(needed) / 1e9, static_cast<double>(input.memory_budget_bytes) / 1e9));
-  }
   const std::size_t n = lateral_cells(input);
   const double film_cell_m = film_thickness_m(base);
   numerics::Grid3d grid(n, n, input.patch_side_m / static_cast<double>(n),
@@ -130,7 +174,14 @@ Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParamet
   numerics::Diffusion3dBoundary boundary;
   boundary.top = numerics::TopBoundary::no_flux;
   boundary.bottom = numerics::BottomBoundary::zero_potential;
-  numerics::Diffusion3d<double> solver(grid, materials, boundary);
+  Kernel solver = [&] {
+    if constexpr (k_explicit) {
+      return Kernel(grid, materials, boundary,
+                    input.kernel == Voxel3dKernel::explicit_reference_count_only);
+    } else {
+      return Kernel(grid, materials, boundary);
+    }
+  }();
 
   std::vector<std::uint8_t> layer_of_plane(grid.nz(), k_film);
   std::size_t sc_planes = 0;
@@ -174,6 +225,7 @@ Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParamet
   auto set_material = [&](std::size_t v, std::uint8_t id) {
     u[v] *= materials[ids[v]].storage / materials[id].storage;
     ids[v] = id;
+    if constexpr (k_explicit) solver.materials_changed();
   };
   auto apply_events = [&](double t_s) {
     while (next_event < events.size() && events[next_event].t_s <= t_s + 1e-9) {
@@ -319,6 +371,7 @@ Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParamet
     // against the channels' half-lives.
     if (open_channels > 0) {
       step_limit = std::min(step_limit, std::max(k_first_step_s, 0.2 * shortest_half_life));
+      if (input.channel_step_s > 0) step_limit = std::min(step_limit, input.channel_step_s);
     }
     const bool drying =
         film_wet && !base.occluded && !base.infinite_dose && parameters.evaporation_kg_m2_s > 0;
@@ -355,7 +408,28 @@ Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParamet
     ++result.absorption.steps;
     dt = h * k_step_growth;
   }
+  if constexpr (k_explicit) {
+    result.kernel_steps = solver.substeps();
+  } else {
+    result.kernel_steps = result.absorption.steps;
+  }
   return result;
+}
+
+}  // namespace
+
+Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParameters& parameters) {
+  const std::size_t needed = voxel3d_bytes(input);
+  if (input.memory_budget_bytes > 0 && needed > input.memory_budget_bytes) {
+    throw core::InputError(fmt::format(
+        "the voxel3d grid would need {:.2f} GB, more than the {:.2f} GB allowed; use a smaller "
+        "simulation.voxel_patch_mm or a larger simulation.voxel_um",
+        static_cast<double>(needed) / 1e9, static_cast<double>(input.memory_budget_bytes) / 1e9));
+  }
+  if (input.kernel == Voxel3dKernel::lod) {
+    return simulate_on<numerics::Diffusion3d<double>>(input, parameters);
+  }
+  return simulate_on<ExplicitSubsteps>(input, parameters);
 }
 
 }  // namespace citsim::transport

@@ -24,6 +24,22 @@ struct FieldSnapshot {
   std::vector<float> concentration;
 };
 
+/// The kernel that advances the voxel3d field.
+enum class Voxel3dKernel {
+  /// numerics::Diffusion3d<double>: implicit LOD line sweeps, any step (the default).
+  lod,
+  /// numerics::Diffusion3dReference, the explicit 7-point oracle: each step is split into equal
+  /// substeps no longer than its stable_time_step_s(), recomputed whenever a material changes.
+  /// With a channel open that is milliseconds (lumen voxels in the 2 um cells of the stratum
+  /// corneum); for tests and the time-to-solution benchmark. Single-threaded, about 17 bytes a
+  /// voxel (the memory budget check counts the LOD kernel's 9).
+  explicit_reference,
+  /// As explicit_reference, but the substeps are only counted (Voxel3dResult::kernel_steps),
+  /// never taken: the field stays empty and the absorption is meaningless. The step sequence
+  /// does not depend on the field, so this is the count a full explicit run would take.
+  explicit_reference_count_only,
+};
+
 struct Voxel3dInput {
   /// The skin, molecule, film, applications and sample times; `channels` is not used here.
   HomogenizedInput base;
@@ -35,6 +51,11 @@ struct Voxel3dInput {
   std::uint64_t seed = 1;   ///< draws each channel's closure time
   std::size_t memory_budget_bytes = 0;
   std::vector<double> snapshot_times_s;  ///< when to keep the field (for fields.h5)
+  Voxel3dKernel kernel = Voxel3dKernel::lod;
+  /// While channels are open, no step longer than this (s); 0 keeps the default limit (a fifth
+  /// of the shortest half-life). The LOD splitting error grows with the step where a lumen runs
+  /// beside slow tissue (docs/model.md, "The voxel3d fidelity").
+  double channel_step_s = 0;
 };
 
 struct Voxel3dResult {
@@ -44,6 +65,8 @@ struct Voxel3dResult {
   double voxel_m = 0;
   std::vector<double> z_faces_m;
   std::vector<FieldSnapshot> snapshots;
+  /// Steps the kernel took: absorption.steps for LOD, the substeps for the explicit reference.
+  std::uint64_t kernel_steps = 0;
 };
 
 /// Bytes the voxel3d run of this input would take (grid, ids, scratch).
