@@ -76,6 +76,7 @@ const SkinModel& RegionCatalog::reference(const std::string& region,
   const auto found = m_regions.find(region);
   if (found == m_regions.end()) {
     (void)m_file.entry(region, asked_at, key);  // throws with the known ids and a suggestion
+    throw core::InternalError("unreachable: unknown region " + region);
   }
   return found->second;
 }

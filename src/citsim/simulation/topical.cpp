@@ -16,8 +16,9 @@ namespace {
 
 namespace units = citsim::units;
 
-/// A session's channel half-lives reduced to 64 equal-count groups: the open fraction is a mean
-/// of exponentials, and 64 terms keep it within 1e-3 of the full sum at a fraction of the cost.
+/// A session's channel half-lives reduced to 64 equal-count groups (their means): the open
+/// fraction is a mean of exponentials, evaluated every step, and thousands of terms cost more
+/// than the transport solve itself.
 std::vector<double> compressed_half_lives(const injury::SessionInjury& injury) {
   std::vector<double> all;
   for (const auto& channel : injury.channels) all.push_back(channel.half_life_s);

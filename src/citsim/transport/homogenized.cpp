@@ -7,7 +7,6 @@
 #include <numeric>
 
 #include "citsim/numerics/compartment_diffusion_1d.hpp"
-#include "citsim/transport/film.hpp"
 
 namespace citsim::transport {
 
@@ -110,6 +109,15 @@ ChannelState channel_state(const HomogenizedInput& input, const DepthGrid& grid,
   for (double& f : state.area_fraction) f = std::min(f, 0.5);
   return state;
 }
+
+/// The film on the surface: volume and amount per area, and whether it still touches the skin.
+struct Film {
+  double volume_m = 0;
+  double amount = 0;
+  double volume_applied_m = 0;
+  bool wet = false;
+  [[nodiscard]] double potential() const { return volume_m > 0 ? amount / volume_m : 0.0; }
+};
 
 }  // namespace
 
