@@ -1,19 +1,263 @@
 // SPDX-License-Identifier: MIT
 #include "citsim/numerics/diffusion3d_implicit.hpp"
 
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "citsim/numerics/diffusion3d_sweeps.hpp"
 
 namespace citsim::numerics {
+
+namespace {
+
+constexpr std::size_t k_lanes = 64;  // columns solved side by side
+constexpr int k_max_iterations = 20000;
+
+/// One thread's arrays for the column solves of k_lanes columns.
+struct ColumnScratch {
+  std::vector<double> upper;     // [k][lane]
+  std::vector<double> solution;  // [k][lane]
+  std::array<double, k_lanes> diagonal{};
+  std::array<double, k_lanes> below{};
+  std::array<double, k_lanes> above{};
+  explicit ColumnScratch(std::size_t nz) : upper(nz * k_lanes), solution(nz * k_lanes) {}
+};
+
+/// The system's coefficients per unit column area (m/s), from the material ids, for one step.
+/// Row (i, j, k): (m + Σ g) x_c − Σ g x_nb, m = s·dz/dt + k_sink·s·dz, lateral g =
+/// dz/dx²·2/(1/kappa_a + 1/kappa_b), vertical g = 1/(half_a/kappa_a + half_b/kappa_b), the top
+/// and bottom faces as in Diffusion3d.
+class Stencil {
+ public:
+  Stencil(const Grid3d& grid, std::span<const Material> materials,
+          const Diffusion3dBoundary& boundary, const std::uint8_t* ids, double dt_s)
+      : nx(grid.nx()), ny(grid.ny()), nz(grid.nz()), plane(grid.plane_size()), m_ids(ids) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    m_inv_kappa.fill(inf);
+    m_storage_per_dt.fill(std::numeric_limits<double>::quiet_NaN());
+    m_sink.fill(0);
+    m_inv_top.fill(inf);
+    for (std::size_t m = 0; m < materials.size(); ++m) {
+      const Material& material = materials[m];
+      m_inv_kappa[m] = material.conductivity_m2_s > 0 ? 1.0 / material.conductivity_m2_s : inf;
+      m_storage_per_dt[m] = material.storage / dt_s;
+      m_sink[m] = material.sink_rate_1_s * material.storage;
+      const double h = material.top_exchange * boundary.top_transfer_m_s;
+      if (boundary.top == TopBoundary::exchange && h > 0) m_inv_top[m] = 1.0 / h;
+    }
+    m_inv_bottom = boundary.bottom == BottomBoundary::zero_potential ? 0.0 : inf;
+    m_outside = boundary.outside_potential;
+    // Face conductances depend only on the two materials and the layer(s): tabulated once per
+    // step, so the iterations divide only for the pivots.
+    m_count = materials.size();
+    const double inv_dx2 = 1.0 / grid.column_area_m2();
+    m_lateral.resize(nz * m_count * m_count);
+    m_vertical.resize((nz > 0 ? nz - 1 : 0) * m_count * m_count);
+    for (std::size_t k = 0; k < nz; ++k) {
+      m_dz.push_back(grid.dz_m(k));
+      const double half = 0.5 * grid.dz_m(k);
+      const double half_next = k + 1 < nz ? 0.5 * grid.dz_m(k + 1) : 0.0;
+      for (std::size_t a = 0; a < m_count; ++a) {
+        for (std::size_t b = 0; b < m_count; ++b) {
+          const std::size_t ab = (k * m_count + a) * m_count + b;
+          m_lateral[ab] = 2.0 * grid.dz_m(k) * inv_dx2 / (m_inv_kappa[a] + m_inv_kappa[b]);
+          if (k + 1 < nz) {
+            m_vertical[ab] = 1.0 / (half * m_inv_kappa[a] + half_next * m_inv_kappa[b]);
+          }
+        }
+        if (k == 0) m_top[a] = 1.0 / (m_inv_top[a] + half * m_inv_kappa[a]);
+        if (k + 1 == nz) m_bottom[a] = 1.0 / (half * m_inv_kappa[a] + m_inv_bottom);
+      }
+    }
+  }
+
+  std::size_t nx, ny, nz, plane;
+
+  /// Diagonal and the conductance to the cell below, for cells i0 … i0+w−1 of row (j, k).
+  void diagonal_row(std::size_t j, std::size_t k, std::size_t i0, std::size_t w, double* diagonal,
+                    double* below) const {
+    const Row row = row_ids(j, k);
+    for (std::size_t l = 0; l < w; ++l) {
+      const std::size_t i = i0 + l;
+      const std::uint8_t a = row.here[i];
+      double d = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
+      d += lateral(k, a, row.here[west(i)]) + lateral(k, a, row.here[east(i)]) +
+           lateral(k, a, row.south[i]) + lateral(k, a, row.north[i]);
+      d += k == 0 ? top(a) : vertical(k - 1, row.up[i], a);
+      const double gdn = k + 1 == nz ? bottom(a) : vertical(k, a, row.down[i]);
+      below[l] = k + 1 == nz ? 0.0 : gdn;
+      diagonal[l] = d + gdn;
+    }
+  }
+
+  /// out = (M + A)·x for the nx cells of row (j, k); x of any real type.
+  template <class Real>
+  void apply_row(std::size_t j, std::size_t k, const Real* x, double* out) const {
+    const Row row = row_ids(j, k);
+    const std::size_t base = k * plane + j * nx;
+    const Real* here = x + base;
+    const Real* south = x + k * plane + ((j + ny - 1) % ny) * nx;
+    const Real* north = x + k * plane + ((j + 1) % ny) * nx;
+    for (std::size_t i = 0; i < nx; ++i) {
+      const std::uint8_t a = row.here[i];
+      const double xc = here[i];
+      double sum = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k] * xc;
+      const std::size_t w = west(i);
+      const std::size_t e = east(i);
+      sum += lateral(k, a, row.here[w]) * (xc - static_cast<double>(here[w]));
+      sum += lateral(k, a, row.here[e]) * (xc - static_cast<double>(here[e]));
+      sum += lateral(k, a, row.south[i]) * (xc - static_cast<double>(south[i]));
+      sum += lateral(k, a, row.north[i]) * (xc - static_cast<double>(north[i]));
+      if (k == 0) {
+        sum += top(a) * xc;
+      } else {
+        sum += vertical(k - 1, row.up[i], a) * (xc - static_cast<double>(here[i - plane]));
+      }
+      if (k + 1 == nz) {
+        sum += bottom(a) * xc;
+      } else {
+        sum += vertical(k, a, row.down[i]) * (xc - static_cast<double>(here[i + plane]));
+      }
+      out[i] = sum;
+    }
+  }
+
+  /// out = F(u) = b − (M + A)·u with b = M·u + the top source: the net inflow per unit column
+  /// area (amount/(m² s)) into each cell of row (j, k). Written without the storage terms, so
+  /// nothing cancels.
+  void flux_row(std::size_t j, std::size_t k, const double* u, double* out) const {
+    const Row row = row_ids(j, k);
+    const std::size_t base = k * plane + j * nx;
+    const double* here = u + base;
+    const double* south = u + k * plane + ((j + ny - 1) % ny) * nx;
+    const double* north = u + k * plane + ((j + 1) % ny) * nx;
+    for (std::size_t i = 0; i < nx; ++i) {
+      const std::uint8_t a = row.here[i];
+      const double uc = here[i];
+      double in = -m_sink[a] * m_dz[k] * uc;
+      in += lateral(k, a, row.here[west(i)]) * (here[west(i)] - uc);
+      in += lateral(k, a, row.here[east(i)]) * (here[east(i)] - uc);
+      in += lateral(k, a, row.south[i]) * (south[i] - uc);
+      in += lateral(k, a, row.north[i]) * (north[i] - uc);
+      in += k == 0 ? top(a) * (m_outside - uc)
+                   : vertical(k - 1, row.up[i], a) * (here[i - plane] - uc);
+      in -= k + 1 == nz ? bottom(a) * uc : vertical(k, a, row.down[i]) * (uc - here[i + plane]);
+      out[i] = in;
+    }
+  }
+
+  /// What crossed the boundaries and the sinks removed per unit time and column area, at u.
+  StepBalance rates_of_plane(std::size_t j, const double* u) const {
+    StepBalance rates;
+    for (std::size_t k = 0; k < nz; ++k) {
+      const Row row = row_ids(j, k);
+      const double* here = u + k * plane + j * nx;
+      for (std::size_t i = 0; i < nx; ++i) {
+        const std::uint8_t a = row.here[i];
+        if (k == 0) rates.entered_top += top(a) * (m_outside - here[i]);
+        if (k + 1 == nz) rates.left_bottom += bottom(a) * here[i];
+        rates.removed_sink += m_sink[a] * m_dz[k] * here[i];
+      }
+    }
+    return rates;
+  }
+
+ private:
+  struct Row {
+    const std::uint8_t* here;
+    const std::uint8_t* south;
+    const std::uint8_t* north;
+    const std::uint8_t* up;    // valid for k > 0
+    const std::uint8_t* down;  // valid for k + 1 < nz
+  };
+
+  Row row_ids(std::size_t j, std::size_t k) const {
+    const std::uint8_t* layer = m_ids + k * plane;
+    const std::uint8_t* here = layer + j * nx;
+    return {here, layer + ((j + ny - 1) % ny) * nx, layer + ((j + 1) % ny) * nx,
+            k > 0 ? here - plane : nullptr, k + 1 < nz ? here + plane : nullptr};
+  }
+  std::size_t west(std::size_t i) const { return i == 0 ? nx - 1 : i - 1; }
+  std::size_t east(std::size_t i) const { return i + 1 == nx ? 0 : i + 1; }
+  /// Lateral face in layer k between materials a and b.
+  double lateral(std::size_t k, std::uint8_t a, std::uint8_t b) const {
+    return m_lateral[(k * m_count + a) * m_count + b];
+  }
+  /// Face between layer k (material a) and layer k + 1 (material b).
+  double vertical(std::size_t k, std::uint8_t a, std::uint8_t b) const {
+    return m_vertical[(k * m_count + a) * m_count + b];
+  }
+  double top(std::uint8_t a) const { return m_top[a]; }
+  double bottom(std::uint8_t a) const { return m_bottom[a]; }
+
+  const std::uint8_t* m_ids;
+  std::array<double, k_max_materials> m_inv_kappa{};
+  std::array<double, k_max_materials> m_storage_per_dt{};
+  std::array<double, k_max_materials> m_sink{};
+  std::array<double, k_max_materials> m_inv_top{};
+  std::array<double, k_max_materials> m_top{};
+  std::array<double, k_max_materials> m_bottom{};
+  double m_inv_bottom = 0;
+  double m_outside = 0;
+  std::size_t m_count = 0;
+  std::vector<double> m_dz;
+  std::vector<double> m_lateral;   // [k][a][b]
+  std::vector<double> m_vertical;  // [k][a][b], the face below layer k
+};
+
+/// z = P⁻¹ r on the columns of vertical plane j (P: the column tridiagonal blocks of M + A),
+/// handing each value to `use(cell, z)`.
+template <class Use>
+void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScratch& scratch,
+                   Use&& use) {
+  for (std::size_t i0 = 0; i0 < s.nx; i0 += k_lanes) {
+    const std::size_t w = std::min(k_lanes, s.nx - i0);
+    double* above = scratch.above.data();
+    std::fill_n(above, w, 0.0);
+    for (std::size_t k = 0; k < s.nz; ++k) {
+      s.diagonal_row(j, k, i0, w, scratch.diagonal.data(), scratch.below.data());
+      const double* rk = r + k * s.plane + j * s.nx + i0;
+      double* e = scratch.upper.data() + k * k_lanes;
+      double* y = scratch.solution.data() + k * k_lanes;
+      const double* e_prev = k > 0 ? e - k_lanes : e;
+      const double* y_prev = k > 0 ? y - k_lanes : y;
+      for (std::size_t l = 0; l < w; ++l) {
+        const double pivot = scratch.diagonal[l] - (k > 0 ? above[l] * e_prev[l] : 0.0);
+        e[l] = scratch.below[l] / pivot;
+        y[l] = (rk[l] + (k > 0 ? above[l] * y_prev[l] : 0.0)) / pivot;
+        above[l] = scratch.below[l];
+      }
+    }
+    for (std::size_t k = s.nz; k-- > 0;) {
+      const double* e = scratch.upper.data() + k * k_lanes;
+      double* y = scratch.solution.data() + k * k_lanes;
+      const std::size_t base = k * s.plane + j * s.nx + i0;
+      for (std::size_t l = 0; l < w; ++l) {
+        if (k + 1 < s.nz) y[l] += e[l] * y[l + k_lanes];
+        use(base + l, y[l]);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 Diffusion3dImplicit::Diffusion3dImplicit(Grid3d grid, std::vector<Material> materials,
                                          Diffusion3dBoundary boundary)
     : m_grid(std::move(grid)),
-      m_materials(std::move(materials)),
-      m_boundary(boundary),
       m_u(m_grid.size(), 0.0),
+      m_residual(m_grid.size(), 0.0),
+      m_direction(m_grid.size(), 0.0F),
       m_ids(m_grid.size(), 0) {
-  validate_materials(m_materials);
+  set_materials(std::move(materials));
+  set_boundary(boundary);
 }
 
 void Diffusion3dImplicit::set_materials(std::vector<Material> materials) {
@@ -21,173 +265,150 @@ void Diffusion3dImplicit::set_materials(std::vector<Material> materials) {
   m_materials = std::move(materials);
 }
 
-std::size_t Diffusion3dImplicit::neighbour(std::size_t v, int di, int dj) const {
-  const auto nx = static_cast<long>(m_grid.nx());
-  const auto ny = static_cast<long>(m_grid.ny());
-  const std::size_t in_plane = v % m_grid.plane_size();
-  const long i = (static_cast<long>(in_plane) % nx + di + nx) % nx;
-  const long j = (static_cast<long>(in_plane) / nx + dj + ny) % ny;
-  return m_grid.index(static_cast<std::size_t>(i), static_cast<std::size_t>(j),
-                      v / m_grid.plane_size());
-}
-
-double Diffusion3dImplicit::lateral(std::size_t a, std::size_t b) const {
-  const double half = 0.5 * m_grid.dx_m();
-  const std::size_t k = a / m_grid.plane_size();
-  // Conductance per face area times the face area (dx dz): m^3/s per unit potential.
-  return face_conductance(half, m_materials[m_ids[a]].conductivity_m2_s, half,
-                          m_materials[m_ids[b]].conductivity_m2_s) *
-         m_grid.dx_m() * m_grid.dz_m(k);
-}
-
-double Diffusion3dImplicit::vertical(std::size_t upper, std::size_t k) const {
-  const std::size_t lower = upper + m_grid.plane_size();
-  return face_conductance(0.5 * m_grid.dz_m(k), m_materials[m_ids[upper]].conductivity_m2_s,
-                          0.5 * m_grid.dz_m(k + 1), m_materials[m_ids[lower]].conductivity_m2_s) *
-         m_grid.column_area_m2();
-}
-
-double Diffusion3dImplicit::top(std::size_t v) const {
-  if (m_boundary.top != TopBoundary::exchange) return 0.0;
-  const Material& m = m_materials[m_ids[v]];
-  return top_exchange_conductance(m_boundary.top_transfer_m_s * m.top_exchange,
-                                  0.5 * m_grid.dz_m(0), m.conductivity_m2_s) *
-         m_grid.column_area_m2();
-}
-
-double Diffusion3dImplicit::bottom(std::size_t v) const {
-  if (m_boundary.bottom != BottomBoundary::zero_potential) return 0.0;
-  const Material& m = m_materials[m_ids[v]];
-  const std::size_t k = m_grid.nz() - 1;
-  return m.conductivity_m2_s > 0
-             ? m.conductivity_m2_s / (0.5 * m_grid.dz_m(k)) * m_grid.column_area_m2()
-             : 0.0;
-}
-
-double Diffusion3dImplicit::diagonal(std::size_t v, double dt_s) const {
-  const std::size_t k = v / m_grid.plane_size();
-  const Material& m = m_materials[m_ids[v]];
-  const double capacity = m.storage * m_grid.cell_volume_m3(k);
-  double d = capacity / dt_s + m.sink_rate_1_s * capacity;
-  for (auto [di, dj] : {std::pair{-1, 0}, {1, 0}, {0, -1}, {0, 1}}) {
-    d += lateral(v, neighbour(v, di, dj));
+void Diffusion3dImplicit::set_boundary(const Diffusion3dBoundary& boundary) {
+  if (!std::isfinite(boundary.top_transfer_m_s) || boundary.top_transfer_m_s < 0 ||
+      !std::isfinite(boundary.outside_potential)) {
+    throw std::invalid_argument(
+        "Diffusion3dImplicit: the top transfer coefficient must be finite and non-negative and "
+        "the outside potential finite");
   }
-  if (k > 0) d += vertical(v - m_grid.plane_size(), k - 1);
-  if (k + 1 < m_grid.nz()) d += vertical(v, k);
-  if (k == 0) d += top(v);
-  if (k + 1 == m_grid.nz()) d += bottom(v);
-  return d;
-}
-
-void Diffusion3dImplicit::apply(std::span<const double> x, std::span<double> out,
-                                double dt_s) const {
-  const std::size_t plane = m_grid.plane_size();
-  for (std::size_t v = 0; v < m_grid.size(); ++v) {
-    const std::size_t k = v / plane;
-    double sum = diagonal(v, dt_s) * x[v];
-    for (auto [di, dj] : {std::pair{-1, 0}, {1, 0}, {0, -1}, {0, 1}}) {
-      const std::size_t n = neighbour(v, di, dj);
-      sum -= lateral(v, n) * x[n];
-    }
-    if (k > 0) sum -= vertical(v - plane, k - 1) * x[v - plane];
-    if (k + 1 < m_grid.nz()) sum -= vertical(v, k) * x[v + plane];
-    out[v] = sum;
-  }
-}
-
-void Diffusion3dImplicit::precondition(std::span<const double> r, std::span<double> z,
-                                       double dt_s) const {
-  // Exact tridiagonal solve along each column with the full diagonal (lateral couplings
-  // dropped from the off-diagonals): symmetric positive definite, so CG stays valid.
-  const std::size_t plane = m_grid.plane_size();
-  const std::size_t nz = m_grid.nz();
-  std::vector<double> upper(nz);
-  std::vector<double> rhs(nz);
-  for (std::size_t column = 0; column < plane; ++column) {
-    double previous_upper = 0;
-    for (std::size_t k = 0; k < nz; ++k) {
-      const std::size_t v = column + k * plane;
-      const double below = k + 1 < nz ? -vertical(v, k) : 0.0;
-      const double above = k > 0 ? -vertical(v - plane, k - 1) : 0.0;
-      const double pivot = diagonal(v, dt_s) - above * previous_upper;
-      upper[k] = below / pivot;
-      rhs[k] = (r[v] - above * (k > 0 ? rhs[k - 1] : 0.0)) / pivot;
-      previous_upper = upper[k];
-    }
-    for (std::size_t k = nz; k-- > 0;) {
-      const std::size_t v = column + k * plane;
-      z[v] = rhs[k] - (k + 1 < nz ? upper[k] * z[v + plane] : 0.0);
-    }
-  }
+  m_boundary = boundary;
 }
 
 StepBalance Diffusion3dImplicit::step(double dt_s) {
-  if (!(dt_s > 0)) throw std::invalid_argument("Diffusion3dImplicit::step: dt must be positive");
-  const std::size_t n = m_grid.size();
-  const std::size_t plane = m_grid.plane_size();
-  std::vector<double> b(n);
-  for (std::size_t v = 0; v < n; ++v) {
-    const std::size_t k = v / plane;
-    b[v] = m_materials[m_ids[v]].storage * m_grid.cell_volume_m3(k) / dt_s * m_u[v];
-    if (k == 0) b[v] += top(v) * m_boundary.outside_potential;
+  if (!std::isfinite(dt_s) || dt_s <= 0) {
+    throw std::invalid_argument("Diffusion3dImplicit: the time step must be positive, got " +
+                                std::to_string(dt_s));
   }
-  // CG from the old field as the first guess.
-  std::vector<double> x(m_u.begin(), m_u.end());
-  std::vector<double> r(n);
-  std::vector<double> z(n);
-  std::vector<double> p(n);
-  std::vector<double> q(n);
-  apply(x, q, dt_s);
-  double b_norm = 0;
-  for (std::size_t v = 0; v < n; ++v) {
-    r[v] = b[v] - q[v];
-    b_norm += b[v] * b[v];
-  }
-  b_norm = std::sqrt(b_norm);
-  precondition(r, z, dt_s);
-  p = z;
-  double rz = 0;
-  for (std::size_t v = 0; v < n; ++v) rz += r[v] * z[v];
-  m_iterations = 0;
-  for (; m_iterations < 10000; ++m_iterations) {
-    double r_norm = 0;
-    for (double value : r) r_norm += value * value;
-    if (std::sqrt(r_norm) <= m_tolerance * b_norm || b_norm == 0) break;
-    apply(p, q, dt_s);
-    double pq = 0;
-    for (std::size_t v = 0; v < n; ++v) pq += p[v] * q[v];
-    const double alpha = rz / pq;
-    for (std::size_t v = 0; v < n; ++v) {
-      x[v] += alpha * p[v];
-      r[v] -= alpha * q[v];
-    }
-    precondition(r, z, dt_s);
-    double rz_new = 0;
-    for (std::size_t v = 0; v < n; ++v) rz_new += r[v] * z[v];
-    const double beta = rz_new / rz;
-    rz = rz_new;
-    for (std::size_t v = 0; v < n; ++v) p[v] = z[v] + beta * p[v];
-  }
+  validate_material_ids(m_ids, m_materials.size());
+  const Stencil s(m_grid, m_materials, m_boundary, m_ids.data(), dt_s);
+  const std::size_t ny = s.ny;
+  const std::size_t nx = s.nx;
+  double* u = m_u.data();
+  double* r = m_residual.data();
+  float* p = m_direction.data();
+  std::vector<double> sums(ny);
+  std::vector<double> sums2(ny);
+  const bool parallel = m_grid.size() >= detail::k_min_parallel_voxels;
+  const auto add_up = [](const std::vector<double>& per_plane) {
+    double total = 0;
+    for (double v : per_plane) total += v;  // in plane order: the same for any thread count
+    return total;
+  };
 
-  StepBalance balance;
-  for (std::size_t v = 0; v < n; ++v) {
-    const std::size_t k = v / plane;
-    const Material& m = m_materials[m_ids[v]];
-    balance.removed_sink += dt_s * m.sink_rate_1_s * m.storage * m_grid.cell_volume_m3(k) * x[v];
-    if (k == 0) balance.entered_top += dt_s * top(v) * (m_boundary.outside_potential - x[v]);
-    if (k + 1 == m_grid.nz()) balance.left_bottom += dt_s * bottom(v) * x[v];
+  // r = F(u), z = P⁻¹ r, p = z.
+#pragma omp parallel if (parallel)
+  {
+    const detail::FlushSubnormals flush;
+    ColumnScratch scratch(s.nz);
+#pragma omp for schedule(static)
+    for (std::size_t j = 0; j < ny; ++j) {
+      for (std::size_t k = 0; k < s.nz; ++k) s.flux_row(j, k, u, r + k * s.plane + j * nx);
+      double rz = 0;
+      solve_columns(s, j, r, scratch, [&](std::size_t c, double z) {
+        p[c] = static_cast<float>(z);
+        rz += r[c] * z;
+      });
+      sums[j] = rz;
+    }
   }
-  std::copy(x.begin(), x.end(), m_u.begin());
+  double rz = add_up(sums);
+  const double stop = m_tolerance * m_tolerance * rz;
+  m_iterations = 0;
+  while (rz > stop && rz > 0) {
+    if (m_iterations == k_max_iterations) {
+      throw std::runtime_error("Diffusion3dImplicit: conjugate gradients did not converge in " +
+                               std::to_string(k_max_iterations) + " iterations");
+    }
+    ++m_iterations;
+#pragma omp parallel if (parallel)
+    {
+      const detail::FlushSubnormals flush;
+      std::vector<double> q(nx);
+#pragma omp for schedule(static)
+      for (std::size_t j = 0; j < ny; ++j) {
+        double pq = 0;
+        for (std::size_t k = 0; k < s.nz; ++k) {
+          s.apply_row(j, k, p, q.data());
+          const float* pk = p + k * s.plane + j * nx;
+          for (std::size_t i = 0; i < nx; ++i) pq += static_cast<double>(pk[i]) * q[i];
+        }
+        sums[j] = pq;
+      }
+    }
+    const double alpha = rz / add_up(sums);
+#pragma omp parallel if (parallel)
+    {
+      const detail::FlushSubnormals flush;
+      std::vector<double> q(nx);
+      ColumnScratch scratch(s.nz);
+#pragma omp for schedule(static)
+      for (std::size_t j = 0; j < ny; ++j) {
+        for (std::size_t k = 0; k < s.nz; ++k) {
+          s.apply_row(j, k, p, q.data());
+          const std::size_t base = k * s.plane + j * nx;
+          for (std::size_t i = 0; i < nx; ++i) {
+            u[base + i] += alpha * static_cast<double>(p[base + i]);
+            r[base + i] -= alpha * q[i];
+          }
+        }
+        double rz_plane = 0;
+        solve_columns(s, j, r, scratch, [&](std::size_t c, double z) { rz_plane += r[c] * z; });
+        sums[j] = rz_plane;
+      }
+    }
+    const double rz_next = add_up(sums);
+    if (rz_next <= stop) break;
+    const double beta = rz_next / rz;
+    rz = rz_next;
+#pragma omp parallel if (parallel)
+    {
+      const detail::FlushSubnormals flush;
+      ColumnScratch scratch(s.nz);
+#pragma omp for schedule(static)
+      for (std::size_t j = 0; j < ny; ++j) {
+        solve_columns(s, j, r, scratch, [&](std::size_t c, double z) {
+          p[c] = static_cast<float>(z + beta * static_cast<double>(p[c]));
+        });
+      }
+    }
+  }
+  m_total_iterations += static_cast<std::uint64_t>(m_iterations);
+
+  std::vector<StepBalance> planes(ny);
+#pragma omp parallel for schedule(static) if (parallel)
+  for (std::size_t j = 0; j < ny; ++j) planes[j] = s.rates_of_plane(j, u);
+  StepBalance balance;
+  for (const StepBalance& plane : planes) balance += plane;
+  const double per_rate = dt_s * m_grid.column_area_m2();
+  balance.entered_top *= per_rate;
+  balance.left_bottom *= per_rate;
+  balance.removed_sink *= per_rate;
   return balance;
 }
 
 double Diffusion3dImplicit::amount() const {
   double total = 0;
-  for (std::size_t v = 0; v < m_grid.size(); ++v) {
-    total +=
-        m_materials[m_ids[v]].storage * m_u[v] * m_grid.cell_volume_m3(v / m_grid.plane_size());
+  for (std::size_t k = 0; k < m_grid.nz(); ++k) {
+    double layer = 0;
+    for (std::size_t c = k * m_grid.plane_size(); c < (k + 1) * m_grid.plane_size(); ++c) {
+      layer += m_materials[m_ids[c]].storage * m_u[c];
+    }
+    total += layer * m_grid.cell_volume_m3(k);
   }
   return total;
+}
+
+std::size_t Diffusion3dImplicit::allocated_bytes() const {
+  return m_u.size() * (2 * sizeof(double) + sizeof(float) + 1) +
+         m_materials.size() * sizeof(Material);
+}
+
+std::size_t diffusion3d_implicit_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
+                                       std::size_t threads) {
+  const std::size_t per_thread = 2 * nz * k_lanes * sizeof(double) + nx * sizeof(double);
+  return nx * ny * nz * (2 * sizeof(double) + sizeof(float) + 1) + 2 * ny * sizeof(double) +
+         threads * per_thread;
 }
 
 }  // namespace citsim::numerics

@@ -71,6 +71,20 @@ struct TissueColumn {
   }
 };
 
+/// The tissue around a lumen of radius a, to the no-flux edge b of its unit cell, exchanges
+/// 2π·kappa·(u_lumen − ū)/S per unit length, ū the tissue's mean over the annulus. Pseudo-steady
+/// radial diffusion (a uniform rate of change across the annulus, the lumen wall at u_lumen)
+/// gives S = b⁴ ln(b/a)/(b² − a²)² − b²/(2(b² − a²)) − 1/4, which tends to ln(b/a) − 3/4 for
+/// a ≪ b: the mean-potential form of radial flow to a well in a closed circular region
+/// (Matthews & Russell 1967; Dake 1978, §6.4). Using ln(b/a) alone, the drop to the edge,
+/// underestimates the exchange by a third for 30 µm lumens 0.5 mm apart.
+double unit_cell_shape_factor(double a, double b) {
+  const double a2 = a * a;
+  const double b2 = b * b;
+  const double d = b2 - a2;
+  return b2 * b2 * std::log(b / a) / (d * d) - b2 / (2 * d) - 0.25;
+}
+
 /// Channel lumen area fraction and tissue-lumen exchange per cell at one time.
 struct ChannelState {
   std::vector<double> area_fraction;
@@ -101,9 +115,8 @@ ChannelState channel_state(const HomogenizedInput& input, const DepthGrid& grid,
       const double r = std::min(set.radius_m(grid.centre[k]), 0.5 * cell_radius);
       if (r <= 0) continue;
       state.area_fraction[k] += open * std::numbers::pi * r * r;
-      // Quasi-steady radial diffusion from the lumen wall to the unit cell's edge.
-      state.exchange_per_s[k] +=
-          open * 2 * std::numbers::pi * tissue.conductivity[k] / std::log(cell_radius / r);
+      state.exchange_per_s[k] += open * 2 * std::numbers::pi * tissue.conductivity[k] /
+                                 unit_cell_shape_factor(r, cell_radius);
     }
   }
   for (double& f : state.area_fraction) f = std::min(f, 0.5);

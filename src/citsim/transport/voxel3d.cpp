@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "citsim/core/error.hpp"
 #include "citsim/core/rng.hpp"
 #include "citsim/numerics/diffusion3d.hpp"
+#include "citsim/numerics/diffusion3d_implicit.hpp"
 #include "citsim/numerics/diffusion3d_reference.hpp"
 
 namespace citsim::transport {
@@ -75,21 +77,40 @@ std::vector<std::size_t> channel_voxels(const PlacedChannel& c, const numerics::
   const long ci = static_cast<long>(std::floor(c.x_m / dx));
   const long cj = static_cast<long>(std::floor(c.y_m / dx));
   const double skin_top = grid.z_face_m(1);  // below the film plane
+  struct Candidate {
+    double distance;
+    long di;
+    long dj;
+  };
+  std::vector<Candidate> candidates;
   for (std::size_t k = 1; k < grid.nz() && grid.z_centre_m(k) - skin_top < c.depth_m; ++k) {
     const double r = input.radius_m(c.depth_m, grid.z_centre_m(k) - skin_top);
-    const long reach = static_cast<long>(std::ceil(r / dx)) + 1;
+    // The lumen is the voxels nearest the axis whose count keeps its cross-section, πr²/dx²
+    // (at least one): the exchange with the tissue scales with that area, which a plain "centre
+    // inside the circle" test gets wrong by up to 2x while r is a few voxels.
+    const auto count =
+        static_cast<std::size_t>(std::max(1.0, std::round(std::numbers::pi * r * r / (dx * dx))));
+    const long reach = static_cast<long>(std::ceil(std::sqrt(static_cast<double>(count)))) + 1;
+    candidates.clear();
     for (long dj = -reach; dj <= reach; ++dj) {
       for (long di = -reach; di <= reach; ++di) {
         const double x = (static_cast<double>(ci + di) + 0.5) * dx;
         const double y = (static_cast<double>(cj + dj) + 0.5) * dx;
-        const bool axis_voxel = di == 0 && dj == 0;
-        if (!axis_voxel && std::hypot(x - c.x_m, y - c.y_m) > r) continue;
-        const auto i = static_cast<std::size_t>(((ci + di) % n + n) % n);
-        const auto j = static_cast<std::size_t>(((cj + dj) % n + n) % n);
-        out.push_back(grid.index(i, j, k));
+        candidates.push_back({std::hypot(x - c.x_m, y - c.y_m), di, dj});
       }
     }
+    std::stable_sort(
+        candidates.begin(), candidates.end(),
+        [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
+    for (std::size_t q = 0; q < std::min(count, candidates.size()); ++q) {
+      const auto i = static_cast<std::size_t>(((ci + candidates[q].di) % n + n) % n);
+      const auto j = static_cast<std::size_t>(((cj + candidates[q].dj) % n + n) % n);
+      out.push_back(grid.index(i, j, k));
+    }
   }
+  // A patch narrower than the lumen wraps around: each voxel once.
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -147,7 +168,10 @@ std::size_t voxel3d_bytes(const Voxel3dInput& input) {
   const std::size_t n = lateral_cells(input);
   const std::size_t nz = depth_spacing(input.base.skin, film_thickness_m(input.base)).size();
   // The kernel's own figure, plus one byte per voxel counting the channels open there.
-  return numerics::diffusion3d_bytes(n, n, nz, sizeof(double)) + n * n * nz;
+  const std::size_t kernel = input.kernel == Voxel3dKernel::implicit
+                                 ? numerics::diffusion3d_implicit_bytes(n, n, nz)
+                                 : numerics::diffusion3d_bytes(n, n, nz, sizeof(double));
+  return kernel + n * n * nz;
 }
 
 namespace {
@@ -410,6 +434,9 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
   }
   if constexpr (k_explicit) {
     result.kernel_steps = solver.substeps();
+  } else if constexpr (std::is_same_v<Kernel, numerics::Diffusion3dImplicit>) {
+    result.kernel_steps = result.absorption.steps;
+    result.kernel_iterations = solver.total_iterations();
   } else {
     result.kernel_steps = result.absorption.steps;
   }
@@ -425,6 +452,9 @@ Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParamet
         "the voxel3d grid would need {:.2f} GB, more than the {:.2f} GB allowed; use a smaller "
         "simulation.voxel_patch_mm or a larger simulation.voxel_um",
         static_cast<double>(needed) / 1e9, static_cast<double>(input.memory_budget_bytes) / 1e9));
+  }
+  if (input.kernel == Voxel3dKernel::implicit) {
+    return simulate_on<numerics::Diffusion3dImplicit>(input, parameters);
   }
   if (input.kernel == Voxel3dKernel::lod) {
     return simulate_on<numerics::Diffusion3d<double>>(input, parameters);

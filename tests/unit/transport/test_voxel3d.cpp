@@ -70,6 +70,7 @@ TEST_F(Voxel3dTest, MassBalanceWithChannelsOpeningAndClosing) {
                  {0.3e-3, 0.5e-3, 2 * units::hour, 400e-6, 900}};
   in.base.applications.push_back(
       {2 * units::hour, in.base.applications[0].active_kg_m2, in.base.applications[0].film_m});
+  in.base.sample_times_s = {0.0, 1 * units::hour, 3 * units::hour};
   const auto result = simulate_voxel3d(in, parameters);
   EXPECT_LT(result.absorption.mass_balance_error, 1e-10);
   EXPECT_GT(result.absorption.samples.back().absorbed(), 0);  // EGF only enters via channels
@@ -89,16 +90,19 @@ TEST_F(Voxel3dTest, RefusesAGridBeyondTheBudgetWithTheFigures) {
 
 TEST_F(Voxel3dTest, SameBitsForOneAndTwoThreads) {
   auto in = input("niacinamide", true);
-  in.patch_side_m = 1.2e-3;
-  in.voxel_m = 10e-6;  // 120 x 120 columns: above the kernel's threshold for threads
-  in.channels = {{0.3e-3, 0.3e-3, 0.0, 500e-6, 3600}, {0.9e-3, 0.7e-3, 0.0, 400e-6, 3600}};
-  in.base.sample_times_s = {0.0, 0.25 * units::hour};
-  omp_set_num_threads(1);
-  const auto one = simulate_voxel3d(in, parameters).absorption.samples.back();
-  omp_set_num_threads(2);
-  const auto two = simulate_voxel3d(in, parameters).absorption.samples.back();
-  EXPECT_EQ(one.in_viable_tissue, two.in_viable_tissue);
-  EXPECT_EQ(one.in_stratum_corneum, two.in_stratum_corneum);
+  in.patch_side_m = 0.6e-3;
+  in.voxel_m = 20e-6;  // 30 x 30 columns: above the kernels' threshold for threads
+  in.channels = {{0.15e-3, 0.15e-3, 0.0, 500e-6, 3600}, {0.45e-3, 0.35e-3, 0.0, 400e-6, 3600}};
+  in.base.sample_times_s = {0.0, 0.1 * units::hour};
+  for (Voxel3dKernel kernel : {Voxel3dKernel::implicit, Voxel3dKernel::lod}) {
+    in.kernel = kernel;
+    omp_set_num_threads(1);
+    const auto one = simulate_voxel3d(in, parameters).absorption.samples.back();
+    omp_set_num_threads(2);
+    const auto two = simulate_voxel3d(in, parameters).absorption.samples.back();
+    EXPECT_EQ(one.in_viable_tissue, two.in_viable_tissue);
+    EXPECT_EQ(one.in_stratum_corneum, two.in_stratum_corneum);
+  }
 }
 
 }  // namespace
