@@ -47,6 +47,11 @@ TEST_F(IoTest, AtomicWriteIntoAMissingFolderThrowsAndWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir / "missing"));
 }
 
+/// A minimal report template: the page's data placeholder in a script element.
+constexpr const char* k_template =
+    "<html><script id=\"citsim-data\" type=\"application/json\">__CITSIM_REPORT_DATA__"
+    "</script></html>";
+
 constexpr const char* k_scenario = R"([patient]
 age_years = 40
 fitzpatrick = 2
@@ -69,7 +74,7 @@ TEST_F(IoTest, RunOutputsHoldTheDesignKeys) {
   const simulation::Catalogs catalogs(CITSIM_TEST_DATA_DIR);
   const auto scenario = core::parse_scenario(k_scenario, "s.toml");
   const auto result = simulation::simulate(scenario, catalogs);
-  write_run_outputs(dir, result);
+  write_run_outputs(dir, result, k_template);
 
   const auto json = nlohmann::json::parse(read(dir / "result.json"));
   EXPECT_TRUE(json.contains("citsim_version"));
