@@ -105,8 +105,10 @@ try {
     check(`${spec.name}: sources listed`, sources > 0 && sources === (result.sources || []).length, `${sources} listed, result has ${(result.sources || []).length}`);
     const text = await page.evaluate(() => document.body.innerText);
     check(`${spec.name}: says it is not a medical device`, /not a medical device/i.test(text), "no such text");
-    check(`${spec.name}: protocol table has a row per session`,
-      (await page.$$eval("section.area table", (t) => t.length)) >= result.areas.length, "no protocol tables");
+    const rows = await page.$$eval("section.area", (list) => list.map((a) => a.querySelectorAll(".table-wrap tbody tr").length));
+    const sessions = result.areas.map((a) => a.sessions.length);
+    check(`${spec.name}: a protocol table per area with a row per session`,
+      JSON.stringify(rows) === JSON.stringify(sessions), `rows ${JSON.stringify(rows)}, sessions ${JSON.stringify(sessions)}`);
     for (const name of spec.sections) {
       check(`${spec.name}: ${name} section`, (await page.$(`section[data-section='${name}']`)) !== null, "missing");
     }

@@ -224,11 +224,11 @@
     if (!series.length) return null;
     const datasets = series.map(([key, label], i) => lineDataset(label, t.day.map((d, j) => ({ x: d, y: t[key][j] })), PALETTE[[0, 2, 4][i]]));
     return chartFigure("timeline",
-      "Dermal collagen I, collagen III and elastin relative to the patient's baseline over the protocol and follow-up; dashed lines mark the sessions.",
+      "Dermal collagen I, collagen III and elastin relative to the patient's baseline (1 = unchanged) over the protocol and follow-up; dashed lines mark the sessions.",
       {
         type: "line", data: { datasets },
         options: {
-          scales: { x: axis("Day of the protocol (d)", { min: 0 }), y: axis("Relative to baseline (1 = unchanged)") },
+          scales: { x: axis("Day of the protocol (d)", { min: 0 }), y: axis("Level (× baseline)") },
           plugins: { annotation: { annotations: sessionMarkers(days) } },
         },
       });
@@ -257,7 +257,7 @@
             x: { type: "category", title: { display: true, text: words(outcome.concern) } },
             y: axis(`${words(outcome.concern)} (${unit})`, { beginAtZero: true }),
           },
-          plugins: { legend: { display: !!ci, position: "bottom" } },
+          plugins: { legend: { display: !!ci, position: "bottom", labels: { filter: (item) => item.text !== "Value" } } },
         },
       });
   }
@@ -283,7 +283,7 @@
     const deepest = Math.max(dermisEnd * 1.12, session ? session.max_depth_um * 1.15 : 0, (needleLengthUm || 0) * 1.1);
     const shown = Math.min(deepest, skin.layers[skin.layers.length - 1].bottom_um);
 
-    const W = 720, H = 330, left = 64, right = 190, top = 16, bottom = 30;
+    const W = 760, H = 320, left = 64, right = 210, top = 16, bottom = 30;
     const plotW = W - left - right, plotH = H - top - bottom;
     const y = (um) => top + plotH * Math.min(um, shown) / shown;
     const widthUm = 1000;  // the strip drawn is 1 mm wide
@@ -291,14 +291,20 @@
     const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "data-cross-section": area.region || "" });
     root.append(svg("title", {}, `Cross-section of the ${area.region_name || area.region} skin`));
 
+    // Layer labels beside the strip, at each layer's middle, pushed apart where layers are thin.
+    const labels = [];
     for (const layer of skin.layers) {
       if (layer.top_um >= shown) continue;
       const y0 = y(layer.top_um), y1 = y(layer.bottom_um);
       root.append(svg("rect", { x: left, y: y0, width: plotW, height: Math.max(0.5, y1 - y0), fill: LAYER_COLOURS[layer.layer] || "#ddd", stroke: "#b08a80", "stroke-width": 0.4 }));
-      const thin = y1 - y0 < 12;
-      const labelY = thin ? y0 + 4 : (y0 + y1) / 2 + 4;
-      root.append(svg("text", { x: left + plotW + 8, y: labelY, "font-size": 11, fill: "#333" },
-        `${words(layer.layer)} ${num(layer.bottom_um - layer.top_um, 3)} µm`));
+      labels.push({ at: (y0 + y1) / 2, text: `${words(layer.layer)} ${num(layer.bottom_um - layer.top_um, 3)} µm` });
+    }
+    let next = top;
+    for (const label of labels) {
+      const ly = Math.max(label.at, next);
+      next = ly + 14;
+      root.append(svg("line", { x1: left + plotW, x2: left + plotW + 6, y1: label.at, y2: ly, stroke: "#888", "stroke-width": 0.6 }));
+      root.append(svg("text", { x: left + plotW + 9, y: ly + 4, "font-size": 11, fill: "#333" }, label.text));
     }
 
     // Channels: as many per mm as the areal density gives along a line (√(per mm²)), at the
@@ -316,17 +322,21 @@
       }
     }
 
-    function depthLine(um, colour, dash, label, dy) {
+    // Depth lines, each labelled at its own place along the strip so close depths stay legible.
+    function depthLine(um, colour, dash, label, xFraction, below) {
       if (!isNumber(um) || um <= 0 || um > shown) return;
       root.append(svg("line", { x1: left, x2: left + plotW, y1: y(um), y2: y(um), stroke: colour, "stroke-width": 1.6, "stroke-dasharray": dash }));
-      root.append(svg("text", { x: left + 4, y: y(um) + (dy || -4), "font-size": 11, fill: colour, "font-weight": 600 }, label));
+      const tx = left + plotW * xFraction;
+      const ty = y(um) + (below ? 13 : -4);
+      const text = svg("text", { x: tx, y: ty, "font-size": 11, fill: colour, "font-weight": 600, "paint-order": "stroke", stroke: "rgba(255,255,255,0.85)", "stroke-width": 3 }, label);
+      root.append(text);
     }
-    depthLine(loop, "#b0171f", "6 4", `capillary loops ${num(loop, 3)} µm`, -4);
+    depthLine(loop, "#b0171f", "6 4", `capillary loops ${num(loop, 3)} µm`, 0.01, false);
     if (session) {
-      depthLine(session.mean_depth_um, "#1d232a", "", `depth reached (mean) ${num(session.mean_depth_um, 3)} µm`, 13);
-      depthLine(session.max_depth_um, "#1d232a", "2 3", `deepest ${num(session.max_depth_um, 3)} µm`, 13);
+      depthLine(session.mean_depth_um, "#1d232a", "", `reached, mean ${num(session.mean_depth_um, 3)} µm`, 0.01, false);
+      depthLine(session.max_depth_um, "#1d232a", "2 3", `deepest ${num(session.max_depth_um, 3)} µm`, 0.36, !isNumber(needleLengthUm) || needleLengthUm >= session.max_depth_um);
     }
-    depthLine(needleLengthUm, "#1f5f8b", "10 4", `needle length ${num(needleLengthUm, 3)} µm`, -4);
+    depthLine(needleLengthUm, "#1f5f8b", "10 4", `needle length ${num(needleLengthUm, 3)} µm`, 0.66, !session || needleLengthUm > session.max_depth_um);
 
     // Depth axis, in µm.
     const step = shown > 2500 ? 500 : shown > 1200 ? 250 : shown > 500 ? 100 : 50;
@@ -437,21 +447,28 @@
   function protocolTable(area) {
     const d = data.device || {};
     const t = scenario.technique || {};
-    const rows = (area.sessions || []).map((s, i) => [
-      String((s.index !== undefined ? s.index : i) + 1),
-      num(s.day, 4),
-      s.device || d.model || "none",
-      num(isNumber(s.needle_length_mm) ? s.needle_length_mm : d.needle_length_mm, 3),
-      s.passes !== undefined ? s.passes : t.passes !== undefined ? t.passes : "—",
-      isNumber(s.mean_depth_um) && s.mean_depth_um > 0 ? `${num(s.mean_depth_um, 3)} ± ${num(s.sd_depth_um, 2)} (max ${num(s.max_depth_um, 3)})` : "—",
-      num(s.channels_per_cm2, 3),
-      s.bleeding ? `yes (${num(100 * (s.bleeding_fraction || 0), 2)} %)` : "no",
-      num(s.channel_half_life_h, 2),
-      num(s.absorbed_ug_cm2, 3),
-      isNumber(s.enhancement_ratio) ? `${num(s.enhancement_ratio, 3)} ×` : isNumber(s.absorbed_ug_cm2) && s.intact_absorbed_ug_cm2 === 0 ? "none on intact skin" : "—",
-    ]);
-    return table(["Session", "Day", "Device", "Needle (mm)", "Passes", "Depth reached (µm)", "Channels (per cm²)", "Pinpoint bleeding", "Channel half-life (h)", "Absorbed (µg/cm²)", "Enhancement"],
-      rows, [1, 3, 4, 6, 8, 9]);
+    const rows = (area.sessions || []).map((s, i) => {
+      const needled = isNumber(s.mean_depth_um) && s.mean_depth_um > 0;
+      return [
+        String((s.index !== undefined ? s.index : i) + 1),
+        num(s.day, 4),
+        s.device || d.model || "none",
+        num(isNumber(s.needle_length_mm) ? s.needle_length_mm : d.needle_length_mm, 3),
+        s.passes !== undefined ? s.passes : t.passes !== undefined ? t.passes : "—",
+        needled ? `${num(s.mean_depth_um, 3)} ± ${num(s.sd_depth_um, 2)}` : "—",
+        needled ? num(s.max_depth_um, 3) : "—",
+        num(s.channels_per_cm2, 3),
+        s.bleeding ? `yes (${num(100 * (s.bleeding_fraction || 0), 2)} %)` : "no",
+        num(s.channel_half_life_h, 2),
+        num(s.absorbed_ug_cm2, 3),
+        isNumber(s.enhancement_ratio) ? `${num(s.enhancement_ratio, 3)} ×`
+          : isNumber(s.absorbed_ug_cm2) && s.intact_absorbed_ug_cm2 === 0 ? "no intact uptake" : "—",
+      ];
+    });
+    return el("div", { class: "table-wrap" }, table(
+      ["Session", "Day", "Device", "Needle (mm)", "Passes", "Depth, mean ± SD (µm)", "Deepest (µm)",
+        "Channels (per cm²)", "Pinpoint bleeding", "Channel half-life (h)", "Absorbed (µg/cm²)", "With vs intact skin"],
+      rows, [1, 3, 4, 5, 6, 7, 9, 10, 11]));
   }
 
   function outcomesTable(outcomes) {
