@@ -7,7 +7,8 @@
 //      the render_report helper through the same C++ code.
 // For each: no console error, no page error, no request leaving the file; every chart drew
 // points (data-rendered-points > 0); the cross-sections, sources and disclaimer are there.
-// Screenshots: BUILD_DIR/report-screenshot.png (1) and report-screenshot-full.png (2).
+// Screenshots: BUILD_DIR/report-screenshot.png (1) and report-screenshot-full.png (2); each page
+// is also printed to PDF (in memory) to check the print layout.
 //
 //   node report_browser_test.mjs CITSIM RENDER_REPORT SOURCE_DIR NODE_MODULES_DIR BUILD_DIR
 import { execFileSync } from "node:child_process";
@@ -120,6 +121,10 @@ try {
     check(`${spec.name}: nothing fetched from the network`, requests.length === 0, requests.join(", "));
     await page.screenshot({ path: spec.screenshot, fullPage: true });
     console.log(`# screenshot: ${spec.screenshot}`);
+    // Printable: the print layout (A4, one area per page) makes a PDF, still without errors.
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    check(`${spec.name}: prints to PDF without errors`, pdf.length > 10000 && errors.length === 0,
+      `${pdf.length} bytes; ${errors.join(" | ")}`);
     await page.close();
   }
 } finally {
