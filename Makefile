@@ -21,7 +21,7 @@ build: configure
 
 run: build
 	@$(CITSIM) run $(EXAMPLE) -o $(OUT)
-	@echo "Results are in $(OUT)/ (result.json, timeline.csv, config.toml)"
+	@echo "Results are in $(OUT)/ (report.html, result.json, timeline.csv, config.toml)"
 
 test: build
 	@ctest --preset $(PRESET)

@@ -8,12 +8,17 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libeigen3-dev libsundials-dev libhdf5-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  chromium  # the report's browser test (headless)
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm build the HTML report template; a node/npm already on the PATH (e.g. from
+# NodeSource, whose nodejs bundles npm and conflicts with Debian's npm package) will do.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "citsim: installing missing Debian packages: ${missing[*]}" >&2

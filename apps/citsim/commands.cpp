@@ -8,6 +8,7 @@
 #include "citsim/core/progress.hpp"
 #include "citsim/core/scenario.hpp"
 #include "citsim/core/units.hpp"
+#include "citsim/io/report_writer.hpp"
 #include "citsim/io/result_writer.hpp"
 #include "citsim/simulation/simulation.hpp"
 #include "citsim/validation/validation.hpp"
@@ -89,6 +90,8 @@ int run_command(const std::filesystem::path& scenario_path, const std::filesyste
   const simulation::Catalogs catalogs(core::data_dir());
   spdlog::debug("data from {}", catalogs.data_dir.string());
   simulation::check_scenario(scenario, catalogs);
+  // Read before any work: a run that cannot write its report writes nothing.
+  const std::string report_template = io::load_report_template();
 
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
@@ -103,9 +106,10 @@ int run_command(const std::filesystem::path& scenario_path, const std::filesyste
   progress.finish();
 
   warn_about_depth(result);
-  io::write_run_outputs(out_dir, result);
+  io::write_run_outputs(out_dir, result, report_template);
   print_summary(result);
-  fmt::print("\nWrote {}/result.json, timeline.csv and config.toml\n", out_dir.string());
+  fmt::print("\nWrote {}/report.html, result.json, timeline.csv and config.toml\n",
+             out_dir.string());
   return 0;
 }
 

@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
   run->add_option("SCENARIO", scenario_path, "Scenario file; see examples/ and docs/scenario.md")
       ->required();
   run->add_option("-o,--output", out_dir,
-                  "Output folder; gets result.json, timeline.csv (open channels over time) and "
-                  "config.toml (the scenario with every default filled)")
+                  "Output folder; gets report.html (a self-contained page to open in a browser), "
+                  "result.json, timeline.csv (open channels over time) and config.toml (the "
+                  "scenario with every default filled)")
       ->capture_default_str();
   run->footer(
       "\nThe scenario names [patient], one or more [[area]], an optional [device] (without it\n"

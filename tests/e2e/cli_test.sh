@@ -67,11 +67,30 @@ check "run default.toml exits 0" "exit status $status; stderr: $(excerpt "$tmp/g
   test "$status" -eq 0
 
 missing_files=""
-for f in result.json timeline.csv config.toml; do
+for f in result.json timeline.csv config.toml report.html; do
   [ -s "$tmp/good/$f" ] || missing_files="$missing_files $f"
 done
-check "run writes result.json, timeline.csv and config.toml" "missing or empty:$missing_files" \
-  test -z "$missing_files"
+check "run writes result.json, timeline.csv, config.toml and report.html" \
+  "missing or empty:$missing_files" test -z "$missing_files"
+
+# report.html is self-contained: the result is embedded, no script or style is fetched.
+report_problems=""
+grep -q '<script id="citsim-data" type="application/json">{' "$tmp/good/report.html" ||
+  report_problems="$report_problems no embedded result;"
+grep -q '__CITSIM_REPORT_DATA__' "$tmp/good/report.html" &&
+  report_problems="$report_problems placeholder left;"
+grep -q -i -E '<(script|link|img)[^>]* (src|href)=' "$tmp/good/report.html" &&
+  report_problems="$report_problems external resource;"
+check "report.html embeds the result and loads nothing from outside" "$report_problems" \
+  test -z "$report_problems"
+
+# Without the report template the run fails before writing anything, and says how to fix it.
+CITSIM_REPORT_TEMPLATE="$tmp/no_such_template.html" run_citsim no_template \
+  run "$default_toml" -o "$tmp/no_template"
+check "missing report template: exit 2, message names it, nothing written" \
+  "exit status $status; stderr: $(excerpt "$tmp/no_template.err")" \
+  test "$status" -eq 2 -a ! -e "$tmp/no_template/report.html" -a \
+  ! -e "$tmp/no_template/result.json" -a -n "$(grep -F 'no_such_template.html' "$tmp/no_template.err")"
 
 if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/good/result.json" \
   2>"$tmp/json.err"; then
@@ -142,7 +161,7 @@ import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 print(", ".join(k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)))' "$1" "$2" 2>/dev/null
 }
-for f in result.json timeline.csv; do
+for f in result.json timeline.csv report.html; do
   reason=$(cmp "$tmp/good/$f" "$tmp/again/$f" 2>&1 | head -n 1 | sed "s|$tmp/||g")
   [ "$f" = result.json ] && reason="$reason; differing keys: $(differing_keys \
     "$tmp/good/$f" "$tmp/again/$f")"
@@ -193,7 +212,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 # Bad input: exit 2, one "citsim: error:" message naming file (and line) and key, no crash,
-# no result.json.
+# no result.json and no report.html.
 # ---------------------------------------------------------------------------------------------
 base="$tmp/base.toml"
 cat >"$base" <<'EOF'
@@ -243,7 +262,7 @@ line_of() { grep -n -m 1 -e "$2" "$1" | cut -d: -f1; }
 
 # expect_bad NAME FILE LINE PATTERN...: runs FILE, expects exit 2, a short "citsim: error:"
 # message that holds FILE (as "FILE:LINE" when LINE is not empty) and each extended regex
-# PATTERN, no crash and no result.json.
+# PATTERN, no crash, no result.json and no report.html.
 expect_bad() {
   local name=$1 file=$2 line=$3
   shift 3
@@ -267,6 +286,7 @@ expect_bad() {
     grep -q -E -e "$pattern" "$err" || problems+=("no /$pattern/")
   done
   [ ! -e "$out/result.json" ] || problems+=("wrote result.json")
+  [ ! -e "$out/report.html" ] || problems+=("wrote report.html")
   if [ ${#problems[@]} -eq 0 ]; then
     ok "bad input: $name"
   else

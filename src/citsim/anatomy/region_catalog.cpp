@@ -115,4 +115,16 @@ std::string RegionCatalog::source(const std::string& region, const std::string& 
   return value == found->second.end() ? std::string{} : m_file.citation(value->second);
 }
 
+std::vector<std::string> RegionCatalog::cited_sources(const std::string& region) const {
+  std::vector<std::string> out;
+  const auto found = m_sources.find(region);
+  if (found == m_sources.end()) return out;
+  for (const auto& [key, source] : found->second) {
+    if (m_file.sources().contains(source)) out.push_back(source);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace citsim::anatomy

@@ -42,6 +42,8 @@ class RegionCatalog {
   [[nodiscard]] const AnatomyModifiers& modifiers() const { return m_modifiers; }
   /// Source (citation or estimate text) of a region's value, e.g. ("cheek", "stratum_corneum_um").
   [[nodiscard]] std::string source(const std::string& region, const std::string& key) const;
+  /// The citation ids of [sources] behind a region's values (estimates left out), sorted.
+  [[nodiscard]] std::vector<std::string> cited_sources(const std::string& region) const;
   [[nodiscard]] const core::DataFile& file() const { return m_file; }
 
  private:

@@ -29,10 +29,14 @@ double channel_volume_m3(const PenetrationParameters& p, const device::NeedleGeo
 }  // namespace
 
 double SessionInjury::open_channels_per_m2(double t_s) const {
+  return channels_per_m2 * open_fraction(t_s);
+}
+
+double SessionInjury::open_fraction(double t_s) const {
   std::vector<double> half_lives;
   half_lives.reserve(channels.size());
   for (const auto& channel : channels) half_lives.push_back(channel.half_life_s);
-  return channels_per_m2 * open_fraction(half_lives, t_s);
+  return injury::open_fraction(half_lives, t_s);
 }
 
 InjuryModel::InjuryModel(const std::filesystem::path& data_dir) {

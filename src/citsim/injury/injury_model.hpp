@@ -54,6 +54,8 @@ struct SessionInjury {
   std::array<LayerDamage, 5> layers = undamaged_layers();
   /// Open channels per m^2 a time t after the session.
   [[nodiscard]] double open_channels_per_m2(double t_s) const;
+  /// Fraction of this session's channels still open a time t after it (0 without channels).
+  [[nodiscard]] double open_fraction(double t_s) const;
 };
 
 /// Penetration, channel geometry, bleeding and resealing for a session (docs/model.md, "Injury").

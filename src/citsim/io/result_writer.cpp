@@ -9,6 +9,7 @@
 #include "citsim/core/version.hpp"
 #include "citsim/io/atomic_file.hpp"
 #include "citsim/io/field_writer.hpp"
+#include "citsim/io/report_writer.hpp"
 #include "citsim/simulation/topical.hpp"
 
 namespace citsim::io {
@@ -46,6 +47,38 @@ constexpr double ug_cm2(double kg_m2) {
   return kg_m2 / (units::ug / units::cm2);
 }
 
+/// Cumulative amount delivered past the stratum corneum at the sample nearest to t.
+double absorbed_at(const std::vector<transport::AbsorptionSample>& samples, double t) {
+  const transport::AbsorptionSample* best = nullptr;
+  for (const auto& s : samples) {
+    if (best == nullptr || std::abs(s.t_s - t) < std::abs(best->t_s - t)) best = &s;
+  }
+  return best ? best->absorbed() : 0.0;
+}
+
+/// Hours after a session at which result.json samples the open fraction of its channels: every
+/// quarter hour while most close, then hourly to a day, then every 3 h to three days.
+std::vector<double> open_fraction_hours() {
+  std::vector<double> out;
+  for (int q = 0; q <= 24; ++q) out.push_back(0.25 * q);
+  for (int h = 7; h <= 24; ++h) out.push_back(h);
+  for (int h = 27; h <= 72; h += 3) out.push_back(h);
+  return out;
+}
+
+/// The fraction of a session's channels still open over the hours after it, from the injury
+/// stage's resealing; null without channels.
+ordered_json open_fraction_json(const injury::SessionInjury& injury) {
+  if (injury.channels.empty()) return nullptr;
+  ordered_json hours = ordered_json::array();
+  ordered_json fraction = ordered_json::array();
+  for (double h : open_fraction_hours()) {
+    hours.push_back(h);
+    fraction.push_back(injury.open_fraction(h * units::hour));
+  }
+  return {{"hours_after_session", hours}, {"fraction", fraction}};
+}
+
 ordered_json session_json(const simulation::SessionResult& session, bool with_topical) {
   const auto& injury = session.injury;
   ordered_json layers = ordered_json::array();
@@ -71,7 +104,30 @@ ordered_json session_json(const simulation::SessionResult& session, bool with_to
            with_topical && session.intact_absorbed_kg_m2 > 0
                ? ordered_json(session.absorbed_kg_m2 / session.intact_absorbed_kg_m2)
                : ordered_json()},
-          {"layers", layers}};
+          {"layers", layers},
+          {"open_fraction", open_fraction_json(injury)}};
+}
+
+/// The cumulative amount past the stratum corneum over the protocol, with the channels and on
+/// intact skin, at the transport's sample times.
+ordered_json absorption_json(const simulation::AbsorptionCurves& curves) {
+  ordered_json day = ordered_json::array();
+  ordered_json with_channels = ordered_json::array();
+  ordered_json intact = ordered_json::array();
+  for (const auto& s : curves.with_channels) {
+    day.push_back(s.t_s / units::day);
+    with_channels.push_back(ug_cm2(s.absorbed()));
+    intact.push_back(ug_cm2(absorbed_at(curves.intact, s.t_s)));
+  }
+  return {{"day", day}, {"absorbed_ug_cm2", with_channels}, {"intact_absorbed_ug_cm2", intact}};
+}
+
+ordered_json sources_json(const std::vector<simulation::Citation>& sources) {
+  ordered_json out = ordered_json::array();
+  for (const auto& c : sources) {
+    out.push_back({{"file", c.file}, {"id", c.id}, {"citation", c.text}});
+  }
+  return out;
 }
 
 ordered_json device_json(const device::DeviceSpec& d) {
@@ -84,15 +140,6 @@ ordered_json device_json(const device::DeviceSpec& d) {
                       {"tip_angle_deg", d.needle.tip_angle_rad / units::degree},
                       {"tip_radius_um", d.needle.tip_radius_m / units::um}};
   return out;
-}
-
-/// Cumulative amount delivered past the stratum corneum at the sample nearest to t.
-double absorbed_at(const std::vector<transport::AbsorptionSample>& samples, double t) {
-  const transport::AbsorptionSample* best = nullptr;
-  for (const auto& s : samples) {
-    if (best == nullptr || std::abs(s.t_s - t) < std::abs(best->t_s - t)) best = &s;
-  }
-  return best ? best->absorbed() : 0.0;
 }
 
 /// DIR/fields.h5 + fields.xdmf (ParaView): the voxel3d concentration snapshots of the first
@@ -158,9 +205,11 @@ ordered_json result_json(const simulation::SimulationResult& result) {
                      {"sessions", sessions}});
     if (with_topical) {
       areas.back()["absorption_mass_balance_error"] = area.absorption->mass_balance_error;
+      areas.back()["absorption"] = absorption_json(*area.absorption);
     }
   }
   out["areas"] = areas;
+  out["sources"] = sources_json(result.sources);
   return out;
 }
 
@@ -189,18 +238,21 @@ std::string timeline_csv(const simulation::SimulationResult& result) {
   return out;
 }
 
-void write_run_outputs(const std::filesystem::path& dir,
-                       const simulation::SimulationResult& result) {
+void write_run_outputs(const std::filesystem::path& dir, const simulation::SimulationResult& result,
+                       std::string_view report_template) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
     throw std::runtime_error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
   // result.json goes last: its presence says that the whole run completed.
   std::filesystem::remove(dir / "result.json", ec);
+  std::filesystem::remove(dir / "report.html", ec);
   write_file_atomically(dir / "config.toml", toml_text(core::effective_config(result.scenario)));
   write_file_atomically(dir / "timeline.csv", timeline_csv(result));
   write_fields(dir, result);
-  write_file_atomically(dir / "result.json", result_json(result).dump(2) + "\n");
+  const ordered_json document = result_json(result);
+  write_report(dir / "report.html", report_template, document);
+  write_file_atomically(dir / "result.json", document.dump(2) + "\n");
 }
 
 }  // namespace citsim::io

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "citsim/simulation/simulation.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "citsim/core/units.hpp"
@@ -31,6 +33,41 @@ void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs) {
   }
   if (scenario.device) (void)catalogs.devices.resolve(*scenario.device);
   if (scenario.topical) (void)catalogs.molecules.resolve(*scenario.topical);
+}
+
+namespace {
+
+void add_sources(const core::DataFile& file, std::vector<Citation>& out) {
+  const std::string name = std::filesystem::path(file.file()).filename().string();
+  for (const auto& [id, text] : file.sources()) out.push_back({name, id, text});
+}
+
+}  // namespace
+
+std::vector<Citation> cited_sources(const core::Scenario& scenario, const Catalogs& catalogs) {
+  std::vector<Citation> out;
+  // Regions cite many papers, each for a few regions: only those behind the treated ones.
+  const auto& regions = catalogs.regions.file();
+  const std::string regions_name = std::filesystem::path(regions.file()).filename().string();
+  std::vector<std::string> ids;
+  for (const auto& area : scenario.areas) {
+    for (auto& id : catalogs.regions.cited_sources(area.region)) ids.push_back(std::move(id));
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (const auto& id : ids) out.push_back({regions_name, id, regions.citation(id)});
+  if (scenario.device) {
+    add_sources(catalogs.devices.file(), out);
+    add_sources(core::DataFile(catalogs.data_dir / "injury.toml", "model"), out);
+  }
+  if (scenario.topical) {
+    add_sources(catalogs.molecules.file(), out);
+    add_sources(core::DataFile(catalogs.data_dir / "transport.toml", "model"), out);
+  }
+  bool concerns = false;
+  for (const auto& area : scenario.areas) concerns = concerns || !area.concerns.empty();
+  if (concerns) add_sources(catalogs.concerns.file(), out);
+  return out;
 }
 
 SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalogs,
@@ -67,6 +104,7 @@ SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalo
     }
     result.areas.push_back(std::move(area));
   }
+  result.sources = cited_sources(scenario, catalogs);
   return result;
 }
 

@@ -45,11 +45,20 @@ struct AreaResult {
   std::optional<transport::Voxel3dResult> voxel_fields;
 };
 
+/// A citation behind the data a run used: its id in the `[sources]` of a data/ file.
+struct Citation {
+  std::string file;  ///< the data file's name, e.g. "regions.toml"
+  std::string id;
+  std::string text;  ///< the full reference
+};
+
 struct SimulationResult {
   core::Scenario scenario;
   std::optional<device::DeviceSpec> device;
   std::optional<transport::Molecule> molecule;
   std::vector<AreaResult> areas;
+  /// The citations behind the catalogue entries and models this run used, file by file.
+  std::vector<Citation> sources;
 };
 
 /// Every catalogue of data/, loaded once: the simulation's fixed inputs.
@@ -67,6 +76,11 @@ struct Catalogs {
 /// Checks everything in a scenario that needs the catalogues (regions, device, molecule,
 /// concern severities) so that bad input fails before any work or output.
 void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs);
+
+/// The citations behind what `simulate` used for this scenario: the cited sources of the
+/// treated regions, and every source of the injury and transport models, the device, molecule
+/// and concern catalogues that the scenario touches.
+std::vector<Citation> cited_sources(const core::Scenario& scenario, const Catalogs& catalogs);
 
 /// Runs the pipeline stages available so far for every area and session. `on_session` is
 /// called after each session (for progress).

@@ -47,6 +47,11 @@ TEST_F(IoTest, AtomicWriteIntoAMissingFolderThrowsAndWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir / "missing"));
 }
 
+/// A minimal report template: the page's data placeholder in a script element.
+constexpr const char* k_template =
+    "<html><script id=\"citsim-data\" type=\"application/json\">__CITSIM_REPORT_DATA__"
+    "</script></html>";
+
 constexpr const char* k_scenario = R"([patient]
 age_years = 40
 fitzpatrick = 2
@@ -69,7 +74,7 @@ TEST_F(IoTest, RunOutputsHoldTheDesignKeys) {
   const simulation::Catalogs catalogs(CITSIM_TEST_DATA_DIR);
   const auto scenario = core::parse_scenario(k_scenario, "s.toml");
   const auto result = simulation::simulate(scenario, catalogs);
-  write_run_outputs(dir, result);
+  write_run_outputs(dir, result, k_template);
 
   const auto json = nlohmann::json::parse(read(dir / "result.json"));
   EXPECT_TRUE(json.contains("citsim_version"));
@@ -97,6 +102,33 @@ TEST_F(IoTest, RunOutputsHoldTheDesignKeys) {
 
   const auto config = core::load_scenario(dir / "config.toml");
   EXPECT_EQ(config.protocol.sessions, 2);
+
+  // The report embeds the same document as result.json.
+  const std::string html = read(dir / "report.html");
+  const std::string open = "type=\"application/json\">";
+  const auto from = html.find(open) + open.size();
+  EXPECT_EQ(nlohmann::json::parse(html.substr(from, html.find("</script>", from) - from)), json);
+
+  // What the report's charts need: open fractions per session, absorption curves, sources.
+  const auto& open_fraction = sessions[0]["open_fraction"];
+  ASSERT_TRUE(open_fraction.is_object());
+  EXPECT_EQ(open_fraction["hours_after_session"].size(), open_fraction["fraction"].size());
+  EXPECT_DOUBLE_EQ(open_fraction["fraction"][0].get<double>(), 1.0);
+  double previous = 1.0;
+  for (const auto& f : open_fraction["fraction"]) {
+    EXPECT_LE(f.get<double>(), previous);
+    previous = f.get<double>();
+  }
+  const auto& absorption = json["areas"][0]["absorption"];
+  EXPECT_EQ(absorption["day"].size(), absorption["absorbed_ug_cm2"].size());
+  EXPECT_EQ(absorption["day"].size(), absorption["intact_absorbed_ug_cm2"].size());
+  EXPECT_GT(absorption["absorbed_ug_cm2"].back().get<double>(),
+            absorption["intact_absorbed_ug_cm2"].back().get<double>());
+  ASSERT_FALSE(json["sources"].empty());
+  for (const auto& source : json["sources"]) {
+    EXPECT_FALSE(source["citation"].get<std::string>().empty());
+    EXPECT_EQ(source["file"].get<std::string>().find('/'), std::string::npos);  // no paths
+  }
 }
 
 TEST_F(IoTest, NoDeviceMeansNoPunctures) {
@@ -110,6 +142,7 @@ TEST_F(IoTest, NoDeviceMeansNoPunctures) {
   EXPECT_EQ(json["areas"][0]["sessions"][0]["bleeding"], false);
   EXPECT_EQ(json["areas"][0]["sessions"][0]["layers"][4]["layer"], "hypodermis");
   EXPECT_EQ(json["areas"][0]["sessions"][0]["layers"][4]["channels_per_cm2"], 0.0);
+  EXPECT_TRUE(json["areas"][0]["sessions"][0]["open_fraction"].is_null());
 }
 
 }  // namespace
