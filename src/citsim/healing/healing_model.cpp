@@ -78,7 +78,7 @@ void HealingModel::rhs(std::span<const double> y, std::span<double> dydt) const 
   const double replaced = p.type3_remodeling * std::max(0.0, collagen3 - 1);
   dydt[k_collagen3] = synthesis * p.type3_synthesis * (active + 0.3 * matrix) +
                       p.type3_remodeling * (1 - collagen3) -
-                      p.mmp_degradation_immature * mmp * collagen3;
+                      p.mmp_degradation_mature * mmp * collagen3;
   const double mass_ratio = p.type3_share / p.type1_share;
   dydt[k_collagen1_immature] = synthesis * p.type1_synthesis * (matrix + 0.3 * active) +
                                p.replacement_fraction * mass_ratio * replaced -
@@ -100,13 +100,20 @@ void HealingModel::rhs(std::span<const double> y, std::span<double> dydt) const 
 }
 
 void HealingModel::apply_injury(const InjuryDose& dose, State& y) const {
-  const double units_of_reference = dose.dermal_damage_fraction / m_p.reference_damage_fraction;
+  // Channels that overlap damage the same tissue twice: the damaged fraction of the dermis is
+  // 1 - exp(-channel volume fraction) (Poisson overlap), which the injury stage's sum exceeds
+  // at dense settings.
+  const double damaged = -std::expm1(-std::max(0.0, dose.dermal_damage_fraction));
+  const double units_of_reference = damaged / m_p.reference_damage_fraction;
   y[k_damage] += units_of_reference;
-  const double bleeding = units_of_reference * dose.bleeding_fraction;
-  y[k_pdgf] += m_p.platelet_pdgf_bolus * bleeding;
-  y[k_tgf] += m_p.platelet_tgf_bolus * bleeding;
-  const double kept =
-      1 - std::clamp(m_p.matrix_loss_per_damage * dose.dermal_damage_fraction, 0.0, 1.0);
+  // Platelets come from the capillary loops, and each loop bleeds once: the platelet release
+  // saturates at `platelet_release_max` reference injuries however dense the channels.
+  const double bleeding = units_of_reference * std::clamp(dose.bleeding_fraction, 0.0, 1.0);
+  const double released =
+      m_p.platelet_release_max * -std::expm1(-bleeding / m_p.platelet_release_max);
+  y[k_pdgf] += m_p.platelet_pdgf_bolus * released;
+  y[k_tgf] += m_p.platelet_tgf_bolus * released;
+  const double kept = 1 - std::clamp(m_p.matrix_loss_per_damage * damaged, 0.0, 1.0);
   for (Var v : {k_collagen3, k_collagen1_immature, k_collagen1_mature, k_elastin, k_scar})
     y[v] *= kept;
 }

@@ -26,6 +26,7 @@ HealingParameters HealingParameters::read(const core::DataFile& file) {
     p.reference_damage_fraction = e.number("reference_damage_fraction", {1e-6, 0.5, ""});
     p.platelet_tgf_bolus = e.number("platelet_tgf_bolus", {0, 100, ""});
     p.platelet_pdgf_bolus = e.number("platelet_pdgf_bolus", {0, 100, ""});
+    p.platelet_release_max = e.number("platelet_release_max", {0.01, 1e3, ""});
     p.matrix_loss_per_damage = e.number("matrix_loss_per_damage", {0, 1, ""});
     e.finish();
   }

@@ -15,6 +15,7 @@ struct HealingParameters {
   double reference_damage_fraction = 0;  ///< dermal damaged volume fraction of the unit injury
   double platelet_tgf_bolus = 0;
   double platelet_pdgf_bolus = 0;
+  double platelet_release_max = 0;  ///< in reference injuries
   double matrix_loss_per_damage = 0;
   // Inflammation.
   double damage_clearance = 0;
