@@ -87,8 +87,10 @@ double predict_endpoint(const OutcomeParameters& parameters, const ConcernScale&
     double minoxidil = 0;
     if (topical.molecule == "minoxidil" && topical.duration_s > 0) {
       const double rate = topical.delivered_kg_m2 / topical.duration_s;
+      // Used at home every day, it acts until the assessment; otherwise only while delivered.
+      const double acting_s = topical.daily ? assessment_s : topical.duration_s;
       minoxidil = hair.minoxidil_max_gain_m2 * rate / (rate + hair.minoxidil_half_effect_kg_m2_s) *
-                  -std::expm1(-topical.duration_s / hair.minoxidil_time_constant_s);
+                  -std::expm1(-acting_s / hair.minoxidil_time_constant_s);
     }
     return std::clamp(baseline + (needling + minoxidil) * units::cm2, scale.severity_min,
                       scale.severity_max);
