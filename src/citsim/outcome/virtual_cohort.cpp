@@ -12,6 +12,9 @@ namespace citsim::outcome {
 
 namespace {
 
+constexpr healing::SamplingPlan k_cohort_sampling{30 * 86400.0, 86400.0, 0.0};
+constexpr numerics::OdeTolerances k_cohort_tolerances{1e-5, 1e-8, 20000};
+
 /// Linear-interpolated percentile of sorted values (q in [0, 1]).
 double percentile(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
@@ -43,7 +46,10 @@ std::vector<ConcernOutcome> simulate_cohort(const CohortInput& input,
       const double response =
           healing.age_response(age) * rng.lognormal_median_cv(1.0, parameters.cohort.response_cv);
       const healing::HealingModel model(healing, response);
-      const auto trajectory = healing::simulate_protocol(model, input.sessions, input.end_s);
+      // Only the state at the assessment is used: no fine sampling, and a looser (still
+      // well-resolved) tolerance than the patient's own timeline.
+      const auto trajectory = healing::simulate_protocol(model, input.sessions, input.end_s,
+                                                         k_cohort_sampling, k_cohort_tolerances);
       for (std::size_t c = 0; c < n_concerns; ++c) {
         const auto& scale = catalog.scale(input.concerns[c].kind);
         const double severity =
