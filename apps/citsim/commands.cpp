@@ -63,6 +63,16 @@ void print_summary(const simulation::SimulationResult& result) {
                  i.bleeding ? fmt::format("yes {:.0f}%", 100 * i.bleeding_fraction) : "no",
                  i.channel_half_life_s / units::hour, absorption);
     }
+    if (!area.sessions.empty() && result.device) {
+      const auto& first = area.sessions.front();
+      fmt::print("  downtime {:.1f} days per session, PIH risk {:.2g}% per session (session 1)\n",
+                 first.downtime_days, 100 * first.pih_risk);
+    }
+    for (const auto& o : area.outcomes) {
+      fmt::print("  {:<20} {:g} -> {:.2f} {} (95% {:.2f}-{:.2f}), {:+.0f}% at day {:.0f}\n",
+                 o.concern, o.baseline, o.predicted, o.unit, o.ci95[0], o.ci95[1],
+                 o.improvement_pct, o.assessment_day);
+    }
   }
 }
 

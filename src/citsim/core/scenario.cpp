@@ -146,6 +146,7 @@ SimulationSettings read_simulation(TableReader reader) {
   settings.patch_side_m = reader.number_or("patch_mm", 10, {1, 50, "mm"}) * units::mm;
   settings.voxel_patch_side_m = reader.number_or("voxel_patch_mm", 2, {0.1, 50, "mm"}) * units::mm;
   settings.voxel_m = reader.number_or("voxel_um", 10, {1, 200, "um"}) * units::um;
+  settings.cohort_size = static_cast<int>(reader.integer_or("cohort_size", 200, 1, 100000));
   if (settings.voxel_patch_side_m > settings.patch_side_m) {
     reader.fail("voxel_patch_mm", fmt::format("{:g}", settings.voxel_patch_side_m / units::mm),
                 fmt::format("must not exceed patch_mm ({:g} mm): the voxel domain is a corner of "
@@ -269,7 +270,8 @@ toml::table effective_config(const Scenario& scenario) {
                          {"transport", to_string(scenario.simulation.transport)},
                          {"patch_mm", scenario.simulation.patch_side_m / units::mm},
                          {"voxel_patch_mm", scenario.simulation.voxel_patch_side_m / units::mm},
-                         {"voxel_um", scenario.simulation.voxel_m / units::um}});
+                         {"voxel_um", scenario.simulation.voxel_m / units::um},
+                         {"cohort_size", scenario.simulation.cohort_size}});
   return out;
 }
 

@@ -94,6 +94,7 @@ struct SimulationSettings {
   double patch_side_m = 0;        ///< side of the square skin patch where punctures are simulated
   double voxel_patch_side_m = 0;  ///< side of the voxel3d transport domain (a corner of the patch)
   double voxel_m = 0;             ///< lateral voxel size of voxel3d
+  int cohort_size = 200;          ///< virtual patients behind each outcome's mean and interval
 };
 
 /// A scenario as read and validated, in SI units (design.md §3).

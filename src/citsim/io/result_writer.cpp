@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "citsim/io/result_writer.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -104,6 +106,9 @@ ordered_json session_json(const simulation::SessionResult& session, bool with_to
            with_topical && session.intact_absorbed_kg_m2 > 0
                ? ordered_json(session.absorbed_kg_m2 / session.intact_absorbed_kg_m2)
                : ordered_json()},
+          {"dermal_damage_fraction", session.dermal_damage_fraction},
+          {"downtime_days", session.downtime_days},
+          {"pih_risk", session.pih_risk},
           {"layers", layers},
           {"open_fraction", open_fraction_json(injury)}};
 }
@@ -126,6 +131,55 @@ ordered_json sources_json(const std::vector<simulation::Citation>& sources) {
   ordered_json out = ordered_json::array();
   for (const auto& c : sources) {
     out.push_back({{"file", c.file}, {"id", c.id}, {"citation", c.text}});
+  }
+  return out;
+}
+
+/// The healing trajectory's samples on whole days (the first sample of each day: before that
+/// day's session), which result.json and timeline.csv report.
+std::vector<const healing::HealingSample*> daily_samples(const healing::HealingTrajectory& t) {
+  std::vector<const healing::HealingSample*> out;
+  double last_day = -1;
+  for (const auto& sample : t.samples) {
+    const double day = sample.t_s / units::day;
+    if (std::abs(day - std::round(day)) > 1e-6 || std::round(day) <= last_day) continue;
+    last_day = std::round(day);
+    out.push_back(&sample);
+  }
+  return out;
+}
+
+ordered_json timeline_json(const simulation::AreaResult& area) {
+  ordered_json day = ordered_json::array();
+  ordered_json collagen1 = ordered_json::array();
+  ordered_json collagen3 = ordered_json::array();
+  ordered_json elastin = ordered_json::array();
+  ordered_json scar = ordered_json::array();
+  for (const auto* sample : daily_samples(area.healing)) {
+    const auto& y = sample->y;
+    day.push_back(std::round(sample->t_s / units::day));
+    collagen1.push_back(y[healing::k_collagen1_mature] + y[healing::k_collagen1_immature]);
+    collagen3.push_back(y[healing::k_collagen3]);
+    elastin.push_back(y[healing::k_elastin]);
+    scar.push_back(y[healing::k_scar]);
+  }
+  return {{"day", day},
+          {"collagen_I_rel", collagen1},
+          {"collagen_III_rel", collagen3},
+          {"elastin_rel", elastin},
+          {"scar_matrix_rel", scar}};
+}
+
+ordered_json outcomes_json(const simulation::AreaResult& area) {
+  ordered_json out = ordered_json::array();
+  for (const auto& o : area.outcomes) {
+    out.push_back({{"concern", o.concern},
+                   {"unit", o.unit},
+                   {"baseline", o.baseline},
+                   {"predicted", o.predicted},
+                   {"improvement_pct", o.improvement_pct},
+                   {"ci95", {o.ci95[0], o.ci95[1]}},
+                   {"assessment_day", o.assessment_day}});
   }
   return out;
 }
@@ -202,7 +256,9 @@ ordered_json result_json(const simulation::SimulationResult& result) {
                      {"region_name", area.skin.region_name},
                      {"area_cm2", area.area.area_m2 / units::cm2},
                      {"skin", skin_json(area.skin)},
-                     {"sessions", sessions}});
+                     {"sessions", sessions},
+                     {"timeline", timeline_json(area)},
+                     {"outcomes", outcomes_json(area)}});
     if (with_topical) {
       areas.back()["absorption_mass_balance_error"] = area.absorption->mass_balance_error;
       areas.back()["absorption"] = absorption_json(*area.absorption);
@@ -216,23 +272,54 @@ ordered_json result_json(const simulation::SimulationResult& result) {
 std::string timeline_csv(const simulation::SimulationResult& result) {
   std::string out =
       "area,region,session,day,hours_after_session,open_channels_per_cm2,absorbed_ug_cm2,"
-      "intact_absorbed_ug_cm2\n";
+      "intact_absorbed_ug_cm2,collagen_I_rel,collagen_III_rel,elastin_rel\n";
+  // One row per transport sample (dense in the hours after each session) and per whole day of
+  // the healing timeline, in time order.
+  struct Row {
+    double t_s;
+    std::size_t session;
+  };
   for (std::size_t a = 0; a < result.areas.size(); ++a) {
     const auto& area = result.areas[a];
-    for (const auto& session : area.sessions) {
-      for (double hours : simulation::k_hours_after_session) {
-        const double open = session.injury.open_channels_per_m2(hours * units::hour);
-        const double t = session.day * units::day + hours * units::hour;
-        std::string absorbed = ",";
-        if (area.absorption) {
-          absorbed =
-              fmt::format("{:.6g},{:.6g}", ug_cm2(absorbed_at(area.absorption->with_channels, t)),
-                          ug_cm2(absorbed_at(area.absorption->intact, t)));
-        }
-        out += fmt::format("{},{},{},{:.6g},{:g},{:.6g},{}\n", a + 1, area.area.region,
-                           session.index + 1, session.day + hours / 24.0, hours, per_cm2(open),
-                           absorbed);
+    if (area.sessions.empty()) continue;
+    std::vector<Row> rows;
+    for (std::size_t s = 0; s < area.sessions.size(); ++s) {
+      for (double hours : simulation::k_hours_after_session)
+        rows.push_back({area.sessions[s].day * units::day + hours * units::hour, s});
+    }
+    for (const auto* sample : daily_samples(area.healing)) {
+      const double t = sample->t_s;
+      const bool taken = std::any_of(rows.begin(), rows.end(),
+                                     [t](const Row& r) { return std::abs(r.t_s - t) < 1e-6; });
+      if (taken) continue;
+      std::size_t latest = 0;  // the latest session at or before t
+      for (std::size_t s = 0; s < area.sessions.size(); ++s) {
+        if (area.sessions[s].day * units::day <= t + 1e-6) latest = s;
       }
+      rows.push_back({t, latest});
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& x, const Row& y) { return x.t_s < y.t_s; });
+    for (const auto& row : rows) {
+      const auto& session = area.sessions[row.session];
+      const double hours = std::max(0.0, (row.t_s - session.day * units::day) / units::hour);
+      const double open = session.injury.open_channels_per_m2(hours * units::hour);
+      std::string absorbed = ",";
+      if (area.absorption) {
+        absorbed = fmt::format("{:.6g},{:.6g}",
+                               ug_cm2(absorbed_at(area.absorption->with_channels, row.t_s)),
+                               ug_cm2(absorbed_at(area.absorption->intact, row.t_s)));
+      }
+      std::string matrix = ",,";
+      if (!area.healing.samples.empty()) {
+        const auto& y = area.healing.at(row.t_s).y;
+        matrix = fmt::format("{:.6g},{:.6g},{:.6g}",
+                             y[healing::k_collagen1_mature] + y[healing::k_collagen1_immature],
+                             y[healing::k_collagen3], y[healing::k_elastin]);
+      }
+      out += fmt::format("{},{},{},{:.6g},{:g},{:.6g},{},{}\n", a + 1, area.area.region,
+                         session.index + 1, row.t_s / units::day, hours, per_cm2(open), absorbed,
+                         matrix);
     }
   }
   return out;

@@ -7,6 +7,7 @@
 
 #include "citsim/core/units.hpp"
 #include "citsim/device/puncture_pattern.hpp"
+#include "citsim/simulation/healing_stage.hpp"
 #include "citsim/simulation/topical.hpp"
 
 namespace citsim::simulation {
@@ -19,7 +20,9 @@ Catalogs::Catalogs(const std::filesystem::path& dir)
       concerns(dir),
       injury(dir),
       transport(
-          transport::TransportParameters::read(core::DataFile(dir / "transport.toml", "model"))) {}
+          transport::TransportParameters::read(core::DataFile(dir / "transport.toml", "model"))),
+      healing(healing::HealingParameters::read(dir)),
+      outcomes(outcome::OutcomeParameters::read(dir, concerns)) {}
 
 void check_scenario(const core::Scenario& scenario, const Catalogs& catalogs) {
   for (std::size_t i = 0; i < scenario.areas.size(); ++i) {
@@ -102,6 +105,7 @@ SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalo
     if (scenario.topical) {
       area.absorption = simulate_absorption(scenario, *result.molecule, catalogs, area);
     }
+    simulate_healing(scenario, catalogs, result.molecule, a, area);
     result.areas.push_back(std::move(area));
   }
   result.sources = cited_sources(scenario, catalogs);

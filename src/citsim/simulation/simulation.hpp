@@ -9,8 +9,11 @@
 #include "citsim/anatomy/region_catalog.hpp"
 #include "citsim/core/scenario.hpp"
 #include "citsim/device/device_catalog.hpp"
+#include "citsim/healing/protocol.hpp"
 #include "citsim/injury/injury_model.hpp"
 #include "citsim/outcome/concern_catalog.hpp"
+#include "citsim/outcome/outcome_model.hpp"
+#include "citsim/outcome/virtual_cohort.hpp"
 #include "citsim/transport/homogenized.hpp"
 #include "citsim/transport/molecule_catalog.hpp"
 #include "citsim/transport/voxel3d.hpp"
@@ -27,6 +30,12 @@ struct SessionResult {
   /// through intact skin (same dose and time); only with a topical.
   double absorbed_kg_m2 = 0;
   double intact_absorbed_kg_m2 = 0;
+  /// Channel volume in the dermis per dermis volume: the healing model's dose.
+  double dermal_damage_fraction = 0;
+  /// Days of visible redness and swelling, and the risk of post-inflammatory
+  /// hyperpigmentation, from this session (outcome stage; 0 without needling).
+  double downtime_days = 0;
+  double pih_risk = 0;
 };
 
 /// The active's whereabouts over the protocol, with the channels and on intact skin.
@@ -43,6 +52,10 @@ struct AreaResult {
   std::optional<AbsorptionCurves> absorption;
   /// With voxel3d transport: the grid and the field snapshots of the first session.
   std::optional<transport::Voxel3dResult> voxel_fields;
+  /// The patient's healing cascade over the protocol and follow-up.
+  healing::HealingTrajectory healing;
+  /// One per concern of the area, from the virtual cohort.
+  std::vector<outcome::ConcernOutcome> outcomes;
 };
 
 /// A citation behind the data a run used: its id in the `[sources]` of a data/ file.
@@ -71,6 +84,8 @@ struct Catalogs {
   outcome::ConcernCatalog concerns;
   injury::InjuryModel injury;
   transport::TransportParameters transport;
+  healing::HealingParameters healing;
+  outcome::OutcomeParameters outcomes;
 };
 
 /// Checks everything in a scenario that needs the catalogues (regions, device, molecule,

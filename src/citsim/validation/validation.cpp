@@ -9,12 +9,16 @@
 #include "citsim/core/units.hpp"
 #include "citsim/device/puncture_pattern.hpp"
 #include "citsim/numerics/statistics.hpp"
+#include "citsim/validation/case_builders.hpp"
 
 namespace citsim::validation {
 
 namespace {
 
 namespace units = citsim::units;
+using detail::healing_cases;
+using detail::within_fraction;
+using detail::within_range;
 
 constexpr std::uint64_t k_seed = 20240601;
 
@@ -58,39 +62,6 @@ double donnelly_depth_m(const simulation::Catalogs& catalogs, double prestrain) 
   const injury::InjuryModel model(p, catalogs.injury.resealing());
   const auto skin = catalogs.regions.skin_for("upper_arm", reference_patient());
   return one_session(model, donnelly_array(), skin).mean_depth_m;
-}
-
-CaseResult within_fraction(std::string name, Role role, std::string quantity, double measured,
-                           double reference, double fraction, std::string unit,
-                           std::string source) {
-  CaseResult c{std::move(name),
-               role,
-               std::move(quantity),
-               measured,
-               reference,
-               std::move(unit),
-               fmt::format("±{:g}%", 100 * fraction),
-               false,
-               std::move(source),
-               {}};
-  c.passed = std::abs(measured - reference) <= fraction * std::abs(reference);
-  return c;
-}
-
-CaseResult within_range(std::string name, Role role, std::string quantity, double measured,
-                        double low, double high, std::string unit, std::string source) {
-  CaseResult c{std::move(name),
-               role,
-               std::move(quantity),
-               measured,
-               0.5 * (low + high),
-               unit,
-               fmt::format("in [{:.4g}, {:.4g}] {}", low, high, unit),
-               false,
-               std::move(source),
-               {}};
-  c.passed = measured >= low && measured <= high;
-  return c;
 }
 
 void density_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out) {
@@ -329,6 +300,7 @@ std::vector<CaseResult> run_cases(const simulation::Catalogs& catalogs) {
   penetration_cases(catalogs, out);
   resealing_cases(catalogs, out);
   transport_cases(catalogs, out);
+  healing_cases(catalogs, out);
   return out;
 }
 

@@ -97,8 +97,22 @@ TEST_F(IoTest, RunOutputsHoldTheDesignKeys) {
   const std::string csv = read(dir / "timeline.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "area,region,session,day,hours_after_session,open_channels_per_cm2,absorbed_ug_cm2,"
-            "intact_absorbed_ug_cm2");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 17);
+            "intact_absorbed_ug_cm2,collagen_I_rel,collagen_III_rel,elastin_rel");
+  // The healing timeline: every day from the first session to the end of the follow-up.
+  const auto& timeline = json["areas"][0]["timeline"];
+  for (const char* key : {"day", "collagen_I_rel", "collagen_III_rel", "elastin_rel"}) {
+    ASSERT_TRUE(timeline.contains(key)) << key;
+    EXPECT_EQ(timeline[key].size(), timeline["day"].size()) << key;
+  }
+  const auto days = static_cast<long>(timeline["day"].size());
+  EXPECT_EQ(days, 30 + 180 + 1);
+  EXPECT_GT(timeline["collagen_I_rel"].back().get<double>(), 1);
+  // Transport rows (17 per session) plus the days not already among them (0-3 after each).
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 17 + days - 2 * 4);
+  for (const char* key : {"downtime_days", "pih_risk"}) {
+    EXPECT_TRUE(sessions[0].contains(key)) << key;
+  }
+  EXPECT_TRUE(json["areas"][0]["outcomes"].is_array());
 
   const auto config = core::load_scenario(dir / "config.toml");
   EXPECT_EQ(config.protocol.sessions, 2);
