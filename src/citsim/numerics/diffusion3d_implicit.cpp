@@ -153,6 +153,28 @@ class Stencil {
     }
   }
 
+  /// Row k of the plane-mean operator R (M + A) Rᵀ (R sums a horizontal plane, Rᵀ spreads a
+  /// value over it): the lateral faces cancel, leaving storage, sink, top, bottom and the
+  /// vertical faces summed over the plane. `diagonal` and `to_next` (the coupling to k + 1,
+  /// positive) per unit column area.
+  void plane_mean_row(std::size_t k, double& diagonal, double& to_next) const {
+    diagonal = 0;
+    to_next = 0;
+    const std::uint8_t* layer = m_ids + k * plane;
+    for (std::size_t c = 0; c < plane; ++c) {
+      const std::uint8_t a = layer[c];
+      diagonal += (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
+      diagonal += k == 0 ? top(a) : vertical(k - 1, layer[c - plane], a);
+      if (k + 1 == nz) {
+        diagonal += bottom(a);
+      } else {
+        const double g = vertical(k, a, layer[c + plane]);
+        diagonal += g;
+        to_next += g;
+      }
+    }
+  }
+
   /// What crossed the boundaries and the sinks removed per unit time and column area, at u.
   StepBalance rates_of_plane(std::size_t j, const double* u) const {
     StepBalance rates;
@@ -247,6 +269,41 @@ void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScrat
   }
 }
 
+/// The coarse half of the preconditioner: the exact solve of the plane-mean operator (one
+/// unknown per horizontal plane, a tridiagonal system). Block Jacobi by columns alone sees a
+/// laterally uniform error through a diagonal swollen by the lateral faces and removes it only
+/// slowly, in a number of iterations that grows with the patch over the voxel; adding this
+/// correction (additive two-level, still symmetric positive definite) removes it in one.
+class PlaneMeanCorrection {
+ public:
+  PlaneMeanCorrection(const Stencil& s, bool parallel) : m_upper(s.nz), m_pivot(s.nz) {
+    std::vector<double> diagonal(s.nz);
+    std::vector<double> to_next(s.nz);
+#pragma omp parallel for schedule(static) if (parallel)
+    for (std::size_t k = 0; k < s.nz; ++k) s.plane_mean_row(k, diagonal[k], to_next[k]);
+    for (std::size_t k = 0; k < s.nz; ++k) {
+      const double above = k > 0 ? to_next[k - 1] : 0.0;
+      m_pivot[k] = diagonal[k] - (k > 0 ? above * m_upper[k - 1] : 0.0);
+      m_upper[k] = to_next[k] / m_pivot[k];
+    }
+    m_above = std::move(to_next);
+  }
+
+  /// The correction per plane for plane sums `rhs` (overwritten).
+  void solve(std::vector<double>& rhs) const {
+    const std::size_t nz = rhs.size();
+    for (std::size_t k = 0; k < nz; ++k) {
+      rhs[k] = (rhs[k] + (k > 0 ? m_above[k - 1] * rhs[k - 1] : 0.0)) / m_pivot[k];
+    }
+    for (std::size_t k = nz - 1; k-- > 0;) rhs[k] += m_upper[k] * rhs[k + 1];
+  }
+
+ private:
+  std::vector<double> m_upper;
+  std::vector<double> m_pivot;
+  std::vector<double> m_above;
+};
+
 }  // namespace
 
 Diffusion3dImplicit::Diffusion3dImplicit(Grid3d grid, std::vector<Material> materials,
@@ -284,35 +341,63 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
   const Stencil s(m_grid, m_materials, m_boundary, m_ids.data(), dt_s);
   const std::size_t ny = s.ny;
   const std::size_t nx = s.nx;
+  const std::size_t nz = s.nz;
+  const bool parallel = m_grid.size() >= detail::k_min_parallel_voxels;
+  const PlaneMeanCorrection coarse(s, parallel);
   double* u = m_u.data();
   double* r = m_residual.data();
   float* p = m_direction.data();
-  std::vector<double> sums(ny);
-  std::vector<double> sums2(ny);
-  const bool parallel = m_grid.size() >= detail::k_min_parallel_voxels;
-  const auto add_up = [](const std::vector<double>& per_plane) {
-    double total = 0;
-    for (double v : per_plane) total += v;  // in plane order: the same for any thread count
-    return total;
+  // Per vertical plane j: r·z of its cells, and the sums of r over each of its rows (j, k).
+  std::vector<double> rz_of(ny);
+  std::vector<double> row_sums(ny * nz);
+  std::vector<double> correction(nz);
+  // Sums in plane order, so the results are the same for any number of threads.
+  const auto plane_sums = [&] {
+    std::fill(correction.begin(), correction.end(), 0.0);
+    for (std::size_t j = 0; j < ny; ++j) {
+      for (std::size_t k = 0; k < nz; ++k) correction[k] += row_sums[j * nz + k];
+    }
+    const std::vector<double> r_sums = correction;
+    coarse.solve(correction);
+    double rz = 0;
+    for (std::size_t j = 0; j < ny; ++j) rz += rz_of[j];
+    for (std::size_t k = 0; k < nz; ++k) rz += correction[k] * r_sums[k];
+    return rz;
+  };
+  const auto sum_rows = [&](std::size_t j) {
+    for (std::size_t k = 0; k < nz; ++k) {
+      const double* rk = r + k * s.plane + j * nx;
+      double sum = 0;
+      for (std::size_t i = 0; i < nx; ++i) sum += rk[i];
+      row_sums[j * nz + k] = sum;
+    }
   };
 
-  // r = F(u), z = P⁻¹ r, p = z.
+  // r = F(u), z = P⁻¹ r (columns, then the plane-mean correction), p = z.
 #pragma omp parallel if (parallel)
   {
     const detail::FlushSubnormals flush;
-    ColumnScratch scratch(s.nz);
+    ColumnScratch scratch(nz);
 #pragma omp for schedule(static)
     for (std::size_t j = 0; j < ny; ++j) {
-      for (std::size_t k = 0; k < s.nz; ++k) s.flux_row(j, k, u, r + k * s.plane + j * nx);
+      for (std::size_t k = 0; k < nz; ++k) s.flux_row(j, k, u, r + k * s.plane + j * nx);
+      sum_rows(j);
       double rz = 0;
       solve_columns(s, j, r, scratch, [&](std::size_t c, double z) {
         p[c] = static_cast<float>(z);
         rz += r[c] * z;
       });
-      sums[j] = rz;
+      rz_of[j] = rz;
     }
   }
-  double rz = add_up(sums);
+  double rz = plane_sums();
+#pragma omp parallel for schedule(static) if (parallel)
+  for (std::size_t k = 0; k < nz; ++k) {
+    float* pk = p + k * s.plane;
+    for (std::size_t c = 0; c < s.plane; ++c) {
+      pk[c] = static_cast<float>(static_cast<double>(pk[c]) + correction[k]);
+    }
+  }
   const double stop = m_tolerance * m_tolerance * rz;
   m_iterations = 0;
   while (rz > stop && rz > 0) {
@@ -328,23 +413,25 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
 #pragma omp for schedule(static)
       for (std::size_t j = 0; j < ny; ++j) {
         double pq = 0;
-        for (std::size_t k = 0; k < s.nz; ++k) {
+        for (std::size_t k = 0; k < nz; ++k) {
           s.apply_row(j, k, p, q.data());
           const float* pk = p + k * s.plane + j * nx;
           for (std::size_t i = 0; i < nx; ++i) pq += static_cast<double>(pk[i]) * q[i];
         }
-        sums[j] = pq;
+        rz_of[j] = pq;
       }
     }
-    const double alpha = rz / add_up(sums);
+    double pq = 0;
+    for (std::size_t j = 0; j < ny; ++j) pq += rz_of[j];
+    const double alpha = rz / pq;
 #pragma omp parallel if (parallel)
     {
       const detail::FlushSubnormals flush;
       std::vector<double> q(nx);
-      ColumnScratch scratch(s.nz);
+      ColumnScratch scratch(nz);
 #pragma omp for schedule(static)
       for (std::size_t j = 0; j < ny; ++j) {
-        for (std::size_t k = 0; k < s.nz; ++k) {
+        for (std::size_t k = 0; k < nz; ++k) {
           s.apply_row(j, k, p, q.data());
           const std::size_t base = k * s.plane + j * nx;
           for (std::size_t i = 0; i < nx; ++i) {
@@ -352,23 +439,25 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
             r[base + i] -= alpha * q[i];
           }
         }
+        sum_rows(j);
         double rz_plane = 0;
         solve_columns(s, j, r, scratch, [&](std::size_t c, double z) { rz_plane += r[c] * z; });
-        sums[j] = rz_plane;
+        rz_of[j] = rz_plane;
       }
     }
-    const double rz_next = add_up(sums);
+    const double rz_next = plane_sums();
     if (rz_next <= stop) break;
     const double beta = rz_next / rz;
     rz = rz_next;
 #pragma omp parallel if (parallel)
     {
       const detail::FlushSubnormals flush;
-      ColumnScratch scratch(s.nz);
+      ColumnScratch scratch(nz);
 #pragma omp for schedule(static)
       for (std::size_t j = 0; j < ny; ++j) {
         solve_columns(s, j, r, scratch, [&](std::size_t c, double z) {
-          p[c] = static_cast<float>(z + beta * static_cast<double>(p[c]));
+          const double with_coarse = z + correction[c / s.plane];
+          p[c] = static_cast<float>(with_coarse + beta * static_cast<double>(p[c]));
         });
       }
     }
@@ -407,8 +496,9 @@ std::size_t Diffusion3dImplicit::allocated_bytes() const {
 std::size_t diffusion3d_implicit_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
                                        std::size_t threads) {
   const std::size_t per_thread = 2 * nz * k_lanes * sizeof(double) + nx * sizeof(double);
-  return nx * ny * nz * (2 * sizeof(double) + sizeof(float) + 1) + 2 * ny * sizeof(double) +
-         threads * per_thread;
+  // Per-plane and per-row sums, the plane-mean system.
+  const std::size_t sums = (ny + ny * nz + 6 * nz) * sizeof(double);
+  return nx * ny * nz * (2 * sizeof(double) + sizeof(float) + 1) + sums + threads * per_thread;
 }
 
 }  // namespace citsim::numerics

@@ -17,10 +17,12 @@ namespace citsim::numerics {
 /// "The voxel3d fidelity"), and it does not vanish at steady state; backward Euler's does.
 ///
 /// Each step solves (M + A) u' = M u + b, symmetric positive definite in amount units, by
-/// conjugate gradients preconditioned with exact tridiagonal solves along each vertical column
-/// (block Jacobi by columns: the thin stratum-corneum cells couple vertically far more
-/// strongly than laterally). The first guess is the old field, so the first residual is the
-/// explicit flux F(u).
+/// conjugate gradients with a two-level additive preconditioner: exact tridiagonal solves along
+/// each vertical column (block Jacobi by columns: the thin stratum-corneum cells couple
+/// vertically far more strongly than laterally) plus the exact solve of the plane-mean system
+/// (one unknown per horizontal plane), which removes the laterally uniform error that the
+/// column blocks alone remove only slowly. The first guess is the old field, so the first
+/// residual is the explicit flux F(u).
 ///
 /// Memory: the field and the residual in double, the search direction in float (it only steers
 /// the iteration: the field and residual are updated consistently in double from the same
