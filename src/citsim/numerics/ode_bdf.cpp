@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "citsim/numerics/ode_bdf.hpp"
 
+#include <cstdlib>
+#include <memory>
+
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
@@ -53,8 +56,11 @@ struct OdeBdf::Impl {
 
   void check(int flag, const char* what) const {
     if (flag < 0) {
+      // CVodeGetReturnFlagName returns a malloc'ed string that the caller frees.
+      const std::unique_ptr<char, decltype(&std::free)> name(CVodeGetReturnFlagName(flag),
+                                                             &std::free);
       throw core::InternalError(fmt::format("CVODE {} failed ({}){}{}", what,
-                                            CVodeGetReturnFlagName(flag),
+                                            name ? name.get() : "unknown flag",
                                             last_message.empty() ? "" : ": ", last_message));
     }
   }
