@@ -101,31 +101,14 @@ class Stencil {
   template <class Real>
   void apply_row(std::size_t j, std::size_t k, const Real* x, double* out) const {
     const Row row = row_ids(j, k);
-    const std::size_t base = k * plane + j * nx;
-    const Real* here = x + base;
-    const Real* south = x + k * plane + ((j + ny - 1) % ny) * nx;
-    const Real* north = x + k * plane + ((j + 1) % ny) * nx;
+    const Real* here = x + k * plane + j * nx;
     for (std::size_t i = 0; i < nx; ++i) {
       const std::uint8_t a = row.here[i];
       const double xc = here[i];
       double sum = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k] * xc;
-      const std::size_t w = west(i);
-      const std::size_t e = east(i);
-      sum += lateral(k, a, row.here[w]) * (xc - static_cast<double>(here[w]));
-      sum += lateral(k, a, row.here[e]) * (xc - static_cast<double>(here[e]));
-      sum += lateral(k, a, row.south[i]) * (xc - static_cast<double>(south[i]));
-      sum += lateral(k, a, row.north[i]) * (xc - static_cast<double>(north[i]));
-      if (k == 0) {
-        sum += top(a) * xc;
-      } else {
-        sum += vertical(k - 1, row.up[i], a) * (xc - static_cast<double>(here[i - plane]));
-      }
-      if (k + 1 == nz) {
-        sum += bottom(a) * xc;
-      } else {
-        sum += vertical(k, a, row.down[i]) * (xc - static_cast<double>(here[i + plane]));
-      }
-      out[i] = sum;
+      if (k == 0) sum += top(a) * xc;
+      if (k + 1 == nz) sum += bottom(a) * xc;
+      out[i] = sum - inflow_from_neighbours(row, j, k, i, x);
     }
   }
 
@@ -134,21 +117,13 @@ class Stencil {
   /// nothing cancels.
   void flux_row(std::size_t j, std::size_t k, const double* u, double* out) const {
     const Row row = row_ids(j, k);
-    const std::size_t base = k * plane + j * nx;
-    const double* here = u + base;
-    const double* south = u + k * plane + ((j + ny - 1) % ny) * nx;
-    const double* north = u + k * plane + ((j + 1) % ny) * nx;
+    const double* here = u + k * plane + j * nx;
     for (std::size_t i = 0; i < nx; ++i) {
       const std::uint8_t a = row.here[i];
       const double uc = here[i];
-      double in = -m_sink[a] * m_dz[k] * uc;
-      in += lateral(k, a, row.here[west(i)]) * (here[west(i)] - uc);
-      in += lateral(k, a, row.here[east(i)]) * (here[east(i)] - uc);
-      in += lateral(k, a, row.south[i]) * (south[i] - uc);
-      in += lateral(k, a, row.north[i]) * (north[i] - uc);
-      in += k == 0 ? top(a) * (m_outside - uc)
-                   : vertical(k - 1, row.up[i], a) * (here[i - plane] - uc);
-      in -= k + 1 == nz ? bottom(a) * uc : vertical(k, a, row.down[i]) * (uc - here[i + plane]);
+      double in = -m_sink[a] * m_dz[k] * uc + inflow_from_neighbours(row, j, k, i, u);
+      if (k == 0) in += top(a) * (m_outside - uc);
+      if (k + 1 == nz) in -= bottom(a) * uc;
       out[i] = in;
     }
   }
@@ -206,6 +181,32 @@ class Stencil {
     return {here, layer + ((j + ny - 1) % ny) * nx, layer + ((j + 1) % ny) * nx,
             k > 0 ? here - plane : nullptr, k + 1 < nz ? here + plane : nullptr};
   }
+  /// Σ g·(x_nb − x_c) over the faces of cell (i, j, k) to the cells beside, above and below it
+  /// (not the top and bottom boundaries).
+  template <class Real>
+  double inflow_from_neighbours(const Row& row, std::size_t j, std::size_t k, std::size_t i,
+                                const Real* x) const {
+    const std::size_t layer = k * plane;
+    const Real* here = x + layer + j * nx;
+    const Real* south = x + layer + ((j + ny - 1) % ny) * nx;
+    const Real* north = x + layer + ((j + 1) % ny) * nx;
+    const std::uint8_t a = row.here[i];
+    const double xc = here[i];
+    const std::size_t w = west(i);
+    const std::size_t e = east(i);
+    double in = lateral(k, a, row.here[w]) * (static_cast<double>(here[w]) - xc);
+    in += lateral(k, a, row.here[e]) * (static_cast<double>(here[e]) - xc);
+    in += lateral(k, a, row.south[i]) * (static_cast<double>(south[i]) - xc);
+    in += lateral(k, a, row.north[i]) * (static_cast<double>(north[i]) - xc);
+    if (k > 0) {
+      in += vertical(k - 1, row.up[i], a) * (static_cast<double>(here[i - plane]) - xc);
+    }
+    if (k + 1 < nz) {
+      in += vertical(k, a, row.down[i]) * (static_cast<double>(here[i + plane]) - xc);
+    }
+    return in;
+  }
+
   std::size_t west(std::size_t i) const { return i == 0 ? nx - 1 : i - 1; }
   std::size_t east(std::size_t i) const { return i + 1 == nx ? 0 : i + 1; }
   /// Lateral face in layer k between materials a and b.
