@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The citsim report page: reads the result embedded in <script id="citsim-data"> (result.json's
 // document) and draws the summary, tables, the skin cross-section (SVG) and the charts
-// (Chart.js). It computes no physics: every curve comes from the result. Sections whose data
-// are absent (the planner's screening and plan, healing timelines, outcomes, care) are left out.
+// (Chart.js). It computes no physics: every curve comes from the result. A `citsim plan` result
+// (command "plan"; docs in the planner's result contract) adds the screening verdict and table,
+// and per area the verdict, plan with its runners-up, precautions and care schedules; areas that
+// are not candidates show only their reasons. Sections whose data are absent are left out.
 // After each chart draws, its canvas gets data-rendered-points (the points it drew) and, when
 // the whole page is built, <html> gets data-report-ready="true" (the browser test waits on it).
 (function () {
@@ -59,12 +61,15 @@
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
-  function table(headers, rows, numeric) {
+  /// A table; each row is a list of cells, or { cells, attrs } to mark the row (its class, data-*).
+  function table(headers, rows, numeric, attrs) {
     const isNum = (i) => (numeric || []).includes(i);
-    return el("table", {}, [
+    return el("table", attrs || {}, [
       el("thead", {}, el("tr", {}, headers.map((h, i) => el("th", { class: isNum(i) ? "num" : null }, h)))),
-      el("tbody", {}, rows.map((row) =>
-        el("tr", {}, row.map((cell, i) => el("td", { class: isNum(i) ? "num" : null }, cell))))),
+      el("tbody", {}, rows.map((row) => {
+        const cells = Array.isArray(row) ? row : row.cells;
+        return el("tr", Array.isArray(row) ? {} : row.attrs, cells.map((cell, i) => el("td", { class: isNum(i) ? "num" : null }, cell)));
+      })),
     ]);
   }
 
@@ -77,36 +82,15 @@
     return el("div", { class: "fact" }, [el("h4", { text: title }), dl]);
   }
 
-  /// Renders any JSON value readably: the planner's sections arrive in shapes this page does
-  /// not fix (lists of text, lists of records, nested records).
-  function renderValue(value) {
-    if (value === null || value === undefined) return el("span", { text: "—" });
-    if (typeof value !== "object") {
-      return el("span", { text: cellText(value) });
-    }
-    if (Array.isArray(value)) {
-      if (value.length === 0) return el("span", { class: "note", text: "none" });
-      if (value.every((v) => v !== null && typeof v === "object" && !Array.isArray(v))) {
-        const keys = [...new Set(value.flatMap((v) => Object.keys(v)))];
-        const numeric = keys.map((k, i) => (value.every((v) => v[k] === undefined || isNumber(v[k])) ? i : -1));
-        return table(keys.map(words), value.map((v) => keys.map((k) => cellText(v[k]))), numeric);
-      }
-      return el("ul", {}, value.map((v) => el("li", {}, renderValue(v))));
-    }
-    const dl = el("dl");
-    for (const [key, v] of Object.entries(value)) {
-      dl.append(el("dt", { text: words(key) }), el("dd", {}, renderValue(v)));
-    }
-    return el("div", { class: "fact" }, dl);
+  /// A list of plain-language lines (reasons, why-nots); empty lists say so.
+  function textList(lines, attrs) {
+    const items = (Array.isArray(lines) ? lines : [lines]).filter((t) => t !== undefined && t !== null);
+    if (!items.length) return el("p", { class: "note", text: "none given" });
+    return el("ul", Object.assign({ class: "reasons" }, attrs || {}), items.map((t) => el("li", { text: String(t) })));
   }
 
-  function cellText(v) {
-    if (v === null || v === undefined) return "—";
-    if (isNumber(v)) return num(v, 4);
-    if (typeof v === "boolean") return v ? "yes" : "no";
-    if (Array.isArray(v) && v.every((x) => typeof x !== "object")) return v.map(cellText).join(", ");
-    if (typeof v === "object") return JSON.stringify(v);
-    return String(v);
+  function badge(text, tone) {
+    return el("span", { class: `status ${tone}`, text });
   }
 
   function section(title, children, attrs) {
@@ -196,7 +180,7 @@
   function absorptionChart(area, days) {
     const a = area.absorption;
     if (!a || !a.day || !a.day.length) return null;
-    const product = (data.scenario && data.scenario.topical && data.scenario.topical.product) || "the topical";
+    const product = (area.plan && area.plan.serum) || (data.scenario && data.scenario.topical && data.scenario.topical.product) || "the topical";
     const pts = (ys) => a.day.map((d, j) => ({ x: d, y: ys[j] }));
     return chartFigure("absorption",
       `Cumulative ${words(String(product)).toLowerCase()} absorbed past the stratum corneum, with the needle channels and on intact skin (same dose and times); dashed lines mark the sessions.`,
@@ -273,14 +257,16 @@
     return node;
   }
 
-  function crossSection(area, needleLengthUm) {
+  /// `drawn` is the session whose channels are drawn (null: none), `needleLengthUm` the needle
+  /// length used for it and `safeLimitUm` the planner's cap for the area (null when not a plan).
+  function crossSection(area, drawn, needleLengthUm, safeLimitUm) {
     const skin = area.skin;
     if (!skin || !Array.isArray(skin.layers) || !skin.layers.length) return null;
-    const session = (area.sessions || []).find((s) => isNumber(s.mean_depth_um) && s.mean_depth_um > 0) || null;
+    const session = drawn ? drawn.session : null;
     const loop = skin.capillary_loop_depth_um;
     const reticular = skin.layers.find((l) => l.layer === "reticular_dermis");
     const dermisEnd = reticular ? reticular.bottom_um : skin.layers[skin.layers.length - 1].bottom_um;
-    const deepest = Math.max(dermisEnd * 1.12, session ? session.max_depth_um * 1.15 : 0, (needleLengthUm || 0) * 1.1);
+    const deepest = Math.max(dermisEnd * 1.12, session ? session.max_depth_um * 1.15 : 0, (needleLengthUm || 0) * 1.1, (safeLimitUm || 0) * 1.1);
     const shown = Math.min(deepest, skin.layers[skin.layers.length - 1].bottom_um);
 
     const W = 760, H = 320, left = 64, right = 210, top = 16, bottom = 30;
@@ -289,6 +275,7 @@
     const widthUm = 1000;  // the strip drawn is 1 mm wide
     const x = (um) => left + plotW * um / widthUm;
     const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "data-cross-section": area.region || "" });
+    if (isNumber(needleLengthUm)) root.setAttribute("data-needle-length-um", String(needleLengthUm));
     root.append(svg("title", {}, `Cross-section of the ${area.region_name || area.region} skin`));
 
     // Layer labels beside the strip, at each layer's middle, pushed apart where layers are thin.
@@ -337,6 +324,8 @@
       depthLine(session.max_depth_um, "#1d232a", "2 3", `deepest ${num(session.max_depth_um, 3)} µm`, 0.36, !isNumber(needleLengthUm) || needleLengthUm >= session.max_depth_um);
     }
     depthLine(needleLengthUm, "#1f5f8b", "10 4", `needle length ${num(needleLengthUm, 3)} µm`, 0.66, !session || needleLengthUm > session.max_depth_um);
+    // Labelled above its line and at its own place, so it stays legible when the plan is at the cap.
+    depthLine(safeLimitUm, "#b35900", "3 3", `safe limit ${num(safeLimitUm, 3)} µm`, 0.36, false);
 
     // Depth axis, in µm.
     const step = shown > 2500 ? 500 : shown > 1200 ? 250 : shown > 500 ? 100 : 50;
@@ -350,8 +339,9 @@
     root.append(svg("text", { x: left + plotW / 2, y: H - 16, "font-size": 11, "text-anchor": "middle" }, "1 mm of skin surface (to scale with depth)"));
     root.setAttribute("data-layers", String(skin.layers.filter((l) => l.top_um < shown).length));
 
+    const limit = isNumber(safeLimitUm) ? " The orange line is the planner's limit for this area (modelled anatomy and risk rules)." : "";
     const caption = session
-      ? `To scale. Channels of session ${(session.index !== undefined ? session.index : 0) + 1} at ${num(session.channels_per_cm2, 3)} per cm² (about ${num(Math.sqrt(session.channels_per_cm2 / 100), 2)} per mm along a line), drawn at the mean depth reached ± its spread; the skin tents before it is pierced, so the needles reach less than their length.`
+      ? `To scale. Channels of session ${drawn.number}${drawn.why || ""} at ${num(session.channels_per_cm2, 3)} per cm² (about ${num(Math.sqrt(session.channels_per_cm2 / 100), 2)} per mm along a line), drawn at the mean depth reached ± its spread; the skin tents before it is pierced, so the needles reach less than their length.${limit}`
       : "To scale. No needling in this run (intact-skin control).";
     return el("figure", { class: "cross-section" }, [root, el("figcaption", { text: caption })]);
   }
@@ -361,13 +351,14 @@
   // ---------------------------------------------------------------------------------------------
   const data = JSON.parse(document.getElementById("citsim-data").textContent);
   const scenario = data.scenario || {};
+  const isPlan = data.command === "plan" || data.candidate !== undefined;
   const disclaimer = data.disclaimer ||
     "citsim is decision support for a qualified professional, not a medical device.";
 
   function header() {
     const title = scenario.title || "Microneedling simulation";
     document.title = `citsim report: ${title}`;
-    const kind = data.plan || data.candidate !== undefined ? "Treatment plan and simulation" : "Simulation of a treatment protocol";
+    const kind = isPlan ? "Screening and treatment plan" : "Simulation of a treatment protocol";
     return el("header", {}, [
       el("h1", { text: title }),
       el("p", { class: "subtitle", text: `${kind} · citsim ${data.citsim_version || "?"} (${data.git_hash || "?"})` }),
@@ -376,14 +367,36 @@
     ]);
   }
 
+  function concernsText(area, index) {
+    const concerns = Array.isArray(area.concerns) ? area.concerns : ((scenario.area || [])[index] || {}).concerns || [];
+    return concerns.map((c) => `${words(c.kind)} (severity ${num(c.severity, 3)})`).join("; ") || "—";
+  }
+
+  function areaName(area) {
+    return area.region_name || words(area.region);
+  }
+
+  /// A history flag by the name the screening gives it, else by its id in words.
+  function historyName(flag) {
+    const checked = Array.isArray(data.screening) ? data.screening.find((f) => f.flag === flag) : null;
+    return checked && checked.name ? checked.name : words(flag);
+  }
+
   function patientSection() {
     const p = scenario.patient || {};
     const boxes = [factBox("Patient", [
       ["Age", isNumber(p.age_years) ? `${num(p.age_years, 3)} years` : null],
       ["Sex", p.sex],
       ["Fitzpatrick type", p.fitzpatrick],
-      ["History", Array.isArray(p.history) ? (p.history.length ? p.history.map(words).join(", ") : "none recorded") : null],
+      ["History", Array.isArray(p.history) ? (p.history.length ? p.history.map(historyName).join("; ") : "none recorded") : null],
     ])];
+    const limits = data.constraints || scenario.constraints;
+    if (isPlan && limits) {
+      boxes.push(factBox("Planning limits", [
+        ["Sessions, at most", limits.max_sessions],
+        ["Downtime, at most", isNumber(limits.max_downtime_days) ? `${num(limits.max_downtime_days, 3)} days` : null],
+      ]));
+    }
     const d = data.device;
     if (d) {
       boxes.push(factBox("Device", [
@@ -415,46 +428,208 @@
         ["Follow-up", isNumber(pr.follow_up_days) ? `${num(pr.follow_up_days, 3)} days` : null],
       ]));
     }
+    const headers = ["Area", "Region id", "Size (cm²)", "Concerns"];
     const areas = (data.areas || []).map((a, i) => {
-      const s = (scenario.area || [])[i] || {};
-      const concerns = (s.concerns || []).map((c) => `${words(c.kind)} (severity ${num(c.severity, 3)})`).join("; ");
-      return [a.region_name || words(a.region), a.region, num(a.area_cm2, 3), concerns || "—"];
+      const row = [areaName(a), a.region, num(a.area_cm2, 3), concernsText(a, i)];
+      if (isPlan) row.push(candidateBadge(a.candidate));
+      return row;
     });
+    if (isPlan) headers.push("Candidate");
     return section("Patient and treated areas", [
       el("div", { class: "facts" }, boxes),
       el("h3", { text: "Areas" }),
-      table(["Area", "Region id", "Size (cm²)", "Concerns"], areas, [2]),
+      table(headers, areas, [2], { "data-table": "areas" }),
     ]);
   }
 
+  // ---- The planner's screening: is the patient a candidate, and which contraindications apply.
+
+  function candidateBadge(candidate) {
+    if (candidate === true) return badge("candidate", "ok");
+    if (candidate === false) return badge("not a candidate", "bad");
+    return badge("not assessed", "neutral");
+  }
+
+  function verdict(candidate, reasons, subject) {
+    const tone = candidate === true ? "ok" : candidate === false ? "bad" : "neutral";
+    const answer = candidate === true ? "Yes" : candidate === false ? "No" : "Not assessed";
+    return el("div", { class: `verdict ${tone}`, "data-verdict": candidate === true ? "candidate" : candidate === false ? "not-candidate" : "unknown" }, [
+      el("p", { class: "verdict-line" }, [`${subject}: `, el("strong", { text: answer })]),
+      textList(reasons),
+    ]);
+  }
+
+  function screeningRank(flag) {
+    if (!flag.present) return 2;
+    return flag.kind === "absolute" ? 0 : 1;
+  }
+
+  function screeningTable(flags) {
+    // Present first (absolute before relative), then the rest, each group in the planner's order.
+    const ordered = flags.map((f, i) => [f, i]).sort((a, b) => screeningRank(a[0]) - screeningRank(b[0]) || a[1] - b[1]).map(([f]) => f);
+    const rows = ordered.map((f) => {
+      const where = f.scope === "area"
+        ? (f.present && Array.isArray(f.areas) && f.areas.length ? f.areas.map(words).join(", ") : "each area")
+        : "whole patient";
+      const tone = !f.present ? "absent" : f.kind === "absolute" ? "absolute" : "relative";
+      return {
+        cells: [
+          f.name || words(f.flag),
+          badge(f.kind || "—", f.kind === "absolute" ? "kind-absolute" : "kind-relative"),
+          where,
+          f.present ? badge("present", f.kind === "absolute" ? "bad" : "warn") : "no",
+          f.present ? f.effect || "—" : "—",
+          f.source || "—",
+        ],
+        attrs: { class: `flag ${tone}`, "data-flag": f.flag },
+      };
+    });
+    return el("div", { class: "table-wrap" }, table(
+      ["Contraindication", "Kind", "Applies to", "Present", "Effect on the plan", "Source"], rows, [], { "data-table": "screening" }));
+  }
+
   function screeningSection() {
-    const s = data.screening;
-    if (s === undefined && data.candidate === undefined) return null;
-    const children = [];
-    if (data.candidate !== undefined) {
-      const c = data.candidate;
-      const yes = c === true || (c && (c.eligible === true || c.candidate === true));
-      const no = c === false || (c && (c.eligible === false || c.candidate === false));
-      children.push(el("p", {}, [el("strong", { text: "Candidate for microneedling: " }),
-        el("span", { class: "status " + (yes ? "ok" : no ? "bad" : "neutral"), text: yes ? "yes" : no ? "no" : cellText(c) })]));
-      if (c && typeof c === "object") children.push(renderValue(c));
+    if (!isPlan) return null;
+    const children = [verdict(data.candidate, data.reasons, "Candidate for microneedling")];
+    const planned = (data.areas || []).filter((a) => a.plan);
+    if ((data.areas || []).length) {
+      children.push(el("h3", { text: "By area" }), table(
+        ["Area", "Candidate", "Recommended plan, or why none", "Improvement (%)", "Downtime, total (days)"],
+        data.areas.map((a) => [areaName(a), candidateBadge(a.candidate), a.plan ? a.plan.label || "—" : (a.reasons || [])[0] || "—",
+          a.plan ? num(a.plan.predicted_improvement_pct, 3) : "—", a.plan ? num(a.plan.downtime_days_total, 3) : "—"]),
+        [3, 4], { "data-table": "summary" }));
+      if (planned.length) children.push(el("p", { class: "note", text: "Improvement is the mean over the area's concerns for a typical patient with these characteristics; downtime is summed over the sessions." }));
     }
-    if (data.reasons !== undefined) children.push(el("h3", { text: "Reasons" }), renderValue(data.reasons));
-    if (s !== undefined) children.push(el("h3", { text: "Contraindication screening" }), renderValue(s));
+    if (Array.isArray(data.screening)) {
+      const present = data.screening.filter((f) => f.present).length;
+      children.push(el("h3", { text: "Contraindications checked" }),
+        el("p", { class: "note", text: `${data.screening.length} checked, ${present} present. Absolute: the patient or area is not treated. Relative: treated with the change shown.` }),
+        screeningTable(data.screening));
+    }
     return section("Screening", children, { "data-section": "screening" });
   }
+
+  // ---- The plan of one area, its runners-up, precautions and care.
+
+  /// Needle lengths as clinicians write them: 0.5, 0.75, 1.0 (mm).
+  function needleList(plan) {
+    const lengths = Array.isArray(plan.needle_length_mm) ? plan.needle_length_mm : [plan.needle_length_mm];
+    return lengths.map((l) => (isNumber(l) ? l.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 2 }) : "—")).join(", ");
+  }
+
+  function deepestNeedleMm(plan) {
+    const lengths = (Array.isArray(plan.needle_length_mm) ? plan.needle_length_mm : [plan.needle_length_mm]).filter(isNumber);
+    return lengths.length ? Math.max(...lengths) : null;
+  }
+
+  function serumName(serum) {
+    return serum === null || serum === undefined || serum === "" ? "none" : words(String(serum));
+  }
+
+  function planRow(option, plan, attrs) {
+    const technique = [plan.passes !== undefined ? `${plan.passes} passes` : null, plan.pattern, plan.pressure ? `${plan.pressure} pressure` : null].filter(Boolean).join(", ");
+    return {
+      cells: [
+        option, plan.device || "—", needleList(plan), technique || "—",
+        isNumber(plan.sessions) ? `${plan.sessions} × every ${num(plan.interval_days, 3)} days` : "—",
+        serumName(plan.serum),
+        num(plan.predicted_improvement_pct, 3),
+        `${num(plan.downtime_days_total, 3)} (${num(plan.downtime_days_max, 2)})`,
+        isNumber(plan.pih_risk_max) ? num(100 * plan.pih_risk_max, 2) : "—",
+        num(plan.score, 2),
+      ],
+      attrs,
+    };
+  }
+
+  function planBlock(area) {
+    const plan = area.plan;
+    const alternatives = Array.isArray(area.alternatives) ? area.alternatives : [];
+    const rows = [planRow(el("strong", { text: "Recommended" }), plan, { class: "recommended", "data-option": "plan" })]
+      .concat(alternatives.map((alt, i) => planRow(`Alternative ${i + 1}`, alt, { "data-option": `alternative-${i + 1}` })));
+    const children = [
+      el("p", { class: "plan-label" }, [el("strong", { text: plan.label || "—" })]),
+      el("div", { class: "table-wrap" }, table(
+        ["Option", "Device", "Needle length per session (mm)", "Technique", "Sessions", "Serum", "Improvement (%)",
+          "Downtime, days: total (longest)", "PIH risk, highest (%)", "Score"],
+        rows, [6, 7, 8, 9], { "data-table": "plan" })),
+    ];
+    const deepest = deepestNeedleMm(plan);
+    if (isNumber(area.max_safe_needle_length_mm)) {
+      children.push(el("p", { "data-safe-limit": String(area.max_safe_needle_length_mm) }, [
+        el("strong", { text: "Needle length limit here: " }),
+        `${num(area.max_safe_needle_length_mm, 3)} mm, from the modelled anatomy of this area and the risk rules`,
+        isNumber(deepest) ? `; the plan's deepest session uses ${num(deepest, 3)} mm.` : ".",
+      ]));
+    }
+    children.push(el("p", { class: "note", text: "Score: the planner's ranking (higher is better), weighing the predicted improvement against downtime and the risk of post-inflammatory hyperpigmentation (PIH) within the planning limits." }));
+    if (alternatives.length) {
+      children.push(el("h4", { text: "Why not the alternatives" }), el("ul", { class: "why-not", "data-list": "why-not" },
+        alternatives.map((alt, i) => el("li", {}, [el("strong", { text: `Alternative ${i + 1}` }), ` (${alt.label || "—"}): `, el("span", { class: "why", text: alt.why_not || "—" })]))));
+    } else {
+      children.push(el("p", { class: "note", text: "No other plan was feasible within the limits." }));
+    }
+    return children;
+  }
+
+  function precautionsBlock(precautions) {
+    return table(["Precaution", "Why", "Source"],
+      precautions.map((p) => (typeof p === "string" ? [p, "—", "—"] : [p.text || "—", p.reason || "—", p.source || "—"])),
+      [], { "data-table": "precautions" });
+  }
+
+  function dayRange(from, to) {
+    const f = isNumber(from) ? from : null;
+    const t = isNumber(to) ? to : f;
+    if (f === null) return "—";
+    const name = (d) => (d === 0 ? "0 (session day)" : num(d, 3));
+    return t === f || t === null ? `Day ${name(f)}` : `Days ${num(f, 3)}–${num(t, 3)}${f === 0 ? " (0: session day)" : ""}`;
+  }
+
+  function careBlock(care) {
+    const children = [];
+    const pre = Array.isArray(care.pre) ? care.pre : [];
+    const sterilization = Array.isArray(care.sterilization) ? care.sterilization : [];
+    const post = Array.isArray(care.post) ? care.post : [];
+    const record = (x) => (typeof x === "string" ? { step: x, care: x } : x || {});
+    if (pre.length) {
+      children.push(el("h4", { text: "Before each session" }), table(["Step", "When", "Why", "Source"],
+        pre.map(record).map((c) => [c.step || "—", c.timing || "—", c.reason || "—", c.source || "—"]), [], { "data-table": "care-pre" }));
+    }
+    if (sterilization.length) {
+      children.push(el("h4", { text: "Device and sterilization checklist" }), el("ul", { class: "checklist", "data-list": "sterilization" },
+        sterilization.map(record).map((c) => el("li", {}, [el("span", { class: "step", text: c.step || "—" }),
+          c.reason ? el("span", { class: "why", text: ` ${c.reason}` }) : null,
+          c.source ? el("span", { class: "source", text: ` (${c.source})` }) : null]))));
+    }
+    if (post.length) {
+      const rows = post.map(record).map((c, i) => [c, i])
+        .sort((a, b) => (isNumber(a[0].day_from) ? a[0].day_from : 0) - (isNumber(b[0].day_from) ? b[0].day_from : 0) || a[1] - b[1])
+        .map(([c]) => [el("strong", { text: dayRange(c.day_from, c.day_to) }), c.care || "—", c.reason || "—", c.source || "—"]);
+      children.push(el("h4", { text: "After each session, day by day" }),
+        el("p", { class: "note", text: "Day 0 is the day of the session; the schedule starts again after every session." }),
+        table(["Days", "What to do", "Why", "Source"], rows, [], { "data-table": "care-post", class: "schedule" }));
+    }
+    return children;
+  }
+
+  // ---- One area: the plan (when planned), the simulated sessions, the pictures and charts.
 
   function protocolTable(area) {
     const d = data.device || {};
     const t = scenario.technique || {};
+    const plan = area.plan || {};
+    const planned = Array.isArray(plan.needle_length_mm) ? plan.needle_length_mm : [];
     const rows = (area.sessions || []).map((s, i) => {
       const needled = isNumber(s.mean_depth_um) && s.mean_depth_um > 0;
+      const needle = isNumber(s.needle_length_mm) ? s.needle_length_mm : isNumber(planned[i]) ? planned[i] : isNumber(plan.needle_length_mm) ? plan.needle_length_mm : d.needle_length_mm;
+      const passes = s.passes !== undefined ? s.passes : plan.passes !== undefined ? plan.passes : t.passes;
       return [
-        String((s.index !== undefined ? s.index : i) + 1),
+        String(i + 1),
         num(s.day, 4),
-        s.device || d.model || "none",
-        num(isNumber(s.needle_length_mm) ? s.needle_length_mm : d.needle_length_mm, 3),
-        s.passes !== undefined ? s.passes : t.passes !== undefined ? t.passes : "—",
+        s.device || plan.device || d.model || "none",
+        num(needle, 3),
+        passes !== undefined ? passes : "—",
         needled ? `${num(s.mean_depth_um, 3)} ± ${num(s.sd_depth_um, 2)}` : "—",
         needled ? num(s.max_depth_um, 3) : "—",
         num(s.channels_per_cm2, 3),
@@ -468,7 +643,7 @@
     return el("div", { class: "table-wrap" }, table(
       ["Session", "Day", "Device", "Needle (mm)", "Passes", "Depth, mean ± SD (µm)", "Deepest (µm)",
         "Channels (per cm²)", "Pinpoint bleeding", "Channel half-life (h)", "Absorbed (µg/cm²)", "With vs intact skin"],
-      rows, [1, 3, 4, 5, 6, 7, 9, 10, 11]));
+      rows, [1, 3, 4, 5, 6, 7, 9, 10, 11], { "data-table": "protocol" }));
   }
 
   function outcomesTable(outcomes) {
@@ -478,21 +653,39 @@
       [2, 3, 5]);
   }
 
-  function careBlock(care) {
-    if (care && typeof care === "object" && !Array.isArray(care)) {
-      return el("div", {}, Object.entries(care).map(([key, value]) => el("div", {}, [el("h4", { text: words(key) }), renderValue(value)])));
+  /// The session the cross-section draws and the needle length it was made with: for a plan,
+  /// the deepest planned session; for a run, the first needled session at the device's length.
+  function pictureSession(area) {
+    const sessions = area.sessions || [];
+    const needled = (s) => s && isNumber(s.mean_depth_um) && s.mean_depth_um > 0;
+    if (area.plan) {
+      const deepest = deepestNeedleMm(area.plan);
+      const lengths = Array.isArray(area.plan.needle_length_mm) ? area.plan.needle_length_mm : [];
+      const k = lengths.indexOf(deepest);
+      const index = k >= 0 && needled(sessions[k]) ? k : sessions.findIndex(needled);
+      const why = lengths.length > 1 ? " (the deepest planned)" : "";
+      return {
+        drawn: index >= 0 ? { session: sessions[index], number: index + 1, why } : null,
+        needleUm: isNumber(deepest) ? deepest * 1000 : null,
+      };
     }
-    return renderValue(care);
+    const index = sessions.findIndex(needled);
+    const d = data.device;
+    return {
+      drawn: index >= 0 ? { session: sessions[index], number: index + 1, why: "" } : null,
+      needleUm: d && isNumber(d.needle_length_mm) ? d.needle_length_mm * 1000 : null,
+    };
   }
 
-  function areaSection(area, index) {
+  function simulationBlocks(area, index) {
+    const children = [];
     const days = (area.sessions || []).map((s) => s.day).filter(isNumber);
-    const d = data.device;
-    const needleUm = d && isNumber(d.needle_length_mm) ? d.needle_length_mm * 1000 : null;
-    const children = [el("p", { class: "note", text: `${num(area.area_cm2, 3)} cm² · region id ${area.region}` })];
-    if (area.plan !== undefined) children.push(el("h3", { text: "Recommended plan" }), renderValue(area.plan));
-    children.push(el("h3", { text: area.plan !== undefined ? "Protocol simulated" : "Protocol" }), protocolTable(area));
-    const picture = crossSection(area, needleUm);
+    if (Array.isArray(area.sessions) && area.sessions.length) {
+      children.push(el("h3", { text: area.plan ? "The plan, simulated session by session" : "Protocol" }), protocolTable(area));
+    }
+    const { drawn, needleUm } = pictureSession(area);
+    const safeUm = area.plan && isNumber(area.max_safe_needle_length_mm) ? area.max_safe_needle_length_mm * 1000 : null;
+    const picture = crossSection(area, drawn, needleUm, safeUm);
     if (picture) children.push(el("h3", { text: "Skin cross-section" }), picture);
     const figures = [openFractionChart(area), absorptionChart(area, days), timelineChart(area, days)].filter(Boolean);
     if (figures.length) children.push(el("h3", { text: "Over time" }), el("div", { class: "figure-row" }, figures));
@@ -500,15 +693,35 @@
       children.push(el("h3", { text: "Predicted outcome" }), outcomesTable(area.outcomes),
         el("div", { class: "figure-row" }, area.outcomes.map((o, i) => outcomeChart(o, `${index}_${i}`))));
     }
-    if (area.care !== undefined) children.push(el("h3", { text: "Care schedule" }), careBlock(area.care));
-    return section(`Area ${index + 1}: ${area.region_name || words(area.region)}`, children, { class: "area", "data-area": area.region });
+    return children;
+  }
+
+  function areaSection(area, index) {
+    const children = [el("p", { class: "note", text: `${num(area.area_cm2, 3)} cm² · region id ${area.region} · ${concernsText(area, index)}` })];
+    if (isPlan) {
+      children.push(verdict(area.candidate, area.reasons, `Candidate for microneedling of the ${areaName(area).toLowerCase()}`));
+      // Not a candidate: the reasons are the whole story; nothing was planned or simulated.
+      if (area.candidate === false || !area.plan) {
+        return section(`Area ${index + 1}: ${areaName(area)}`, children, { class: "area", "data-area": area.region, "data-candidate": String(area.candidate) });
+      }
+      children.push(el("h3", { text: "Recommended plan" }), ...planBlock(area));
+    }
+    children.push(...simulationBlocks(area, index));
+    if (isPlan && Array.isArray(area.precautions) && area.precautions.length) {
+      children.push(el("h3", { text: "Precautions" }), precautionsBlock(area.precautions));
+    }
+    if (isPlan && area.care && typeof area.care === "object") {
+      const care = careBlock(area.care);
+      if (care.length) children.push(el("h3", { text: "Care schedule" }), el("div", { class: "care", "data-care": area.region }, care));
+    }
+    return section(`Area ${index + 1}: ${areaName(area)}`, children, { class: "area", "data-area": area.region, "data-candidate": isPlan ? String(area.candidate) : null });
   }
 
   function sourcesSection() {
     const sources = Array.isArray(data.sources) ? data.sources : [];
     if (!sources.length) return null;
     return section("Sources", [
-      el("p", { class: "note", text: "The published figures behind the data this run used (citsim's data/ catalogues, where every number carries its source)." }),
+      el("p", { class: "note", text: "The published figures behind the data this result used (citsim's data/ catalogues, where every number carries its source)." }),
       el("ol", { class: "sources" }, sources.map((s) => el("li", {}, [s.citation || s.id, " ", el("span", { class: "file", text: `[${s.file || ""}${s.id ? ": " + s.id : ""}]` })]))),
     ], { "data-section": "sources" });
   }
@@ -517,9 +730,6 @@
     const root = document.getElementById("report");
     const parts = [header(), patientSection(), screeningSection()];
     (data.areas || []).forEach((area, i) => parts.push(areaSection(area, i)));
-    if (data.alternatives !== undefined) parts.push(section("Alternatives considered", [renderValue(data.alternatives)]));
-    if (data.precautions !== undefined) parts.push(section("Precautions", [renderValue(data.precautions)]));
-    if (data.care !== undefined) parts.push(section("Care schedule", [careBlock(data.care)], { "data-section": "care" }));
     parts.push(sourcesSection());
     parts.push(el("footer", {}, [el("p", {}, [el("strong", { text: "Not a medical device. " }), disclaimer]),
       el("p", { text: "Generated by citsim from result.json (embedded in this file, which needs no network). Charts: Chart.js." })]));
