@@ -73,9 +73,13 @@ function screeningSection() {
 // ---- The plan of one area, its runners-up, precautions and care.
 
 /// Needle lengths as clinicians write them: 0.5, 0.75, 1.0 (mm).
+function needleMm(length) {
+  return isNumber(length) ? length.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 2 }) : "—";
+}
+
 function needleList(plan) {
   const lengths = Array.isArray(plan.needle_length_mm) ? plan.needle_length_mm : [plan.needle_length_mm];
-  return lengths.map((l) => (isNumber(l) ? l.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 2 }) : "—")).join(", ");
+  return lengths.map(needleMm).join(", ");
 }
 
 function deepestNeedleMm(plan) {
@@ -119,8 +123,8 @@ function planBlock(area) {
   if (isNumber(area.max_safe_needle_length_mm)) {
     children.push(el("p", { "data-safe-limit": String(area.max_safe_needle_length_mm) }, [
       el("strong", { text: "Needle length limit here: " }),
-      `${num(area.max_safe_needle_length_mm, 3)} mm, from the modelled anatomy of this area and the risk rules`,
-      isNumber(deepest) ? `; the plan's deepest session uses ${num(deepest, 3)} mm.` : ".",
+      `${needleMm(area.max_safe_needle_length_mm)} mm, from the modelled anatomy of this area and the risk rules`,
+      isNumber(deepest) ? `; the plan's deepest session uses ${needleMm(deepest)} mm.` : ".",
     ]));
   }
   children.push(el("p", { class: "note", text: "Score: the planner's ranking (higher is better), weighing the predicted improvement against downtime and the risk of post-inflammatory hyperpigmentation (PIH) within the planning limits." }));
