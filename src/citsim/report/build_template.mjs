@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Builds the self-contained report template: template.html with report.css, the charting
-// library (Chart.js and its annotation plugin, from node_modules) and report.js inlined, so the
-// page needs nothing from the network. citsim fills in the data placeholder at run time.
+// library (Chart.js and its annotation plugin, from node_modules) and the page's script inlined,
+// so the page needs nothing from the network. citsim fills in the data placeholder at run time.
+// The page's script is PAGE_SCRIPTS joined, in order, inside one strict-mode function: the files
+// share one scope (helpers first, the page's build last) and leave no globals.
 //
 //   node build_template.mjs SOURCE_DIR NODE_MODULES_DIR OUTPUT_HTML
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
@@ -16,6 +18,9 @@ if (!output) {
 const read = (path) => readFileSync(path, "utf8");
 // Inline scripts must not close their element early; "<\/script" means the same to JavaScript.
 const script = (text) => text.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
+const PAGE_SCRIPTS = ["report_base.js", "report_figures.js", "report_plan.js", "report.js"];
+const pageScript = () => ['(function () {\n"use strict";']
+  .concat(PAGE_SCRIPTS.map((name) => `// ---- ${name}\n${read(join(sourceDir, name))}`), ["})();\n"]).join("\n");
 const packageVersion = (name) =>
   JSON.parse(read(join(modulesDir, name, "package.json"))).version;
 
@@ -24,7 +29,7 @@ const parts = {
   "/*@CHARTJS@*/": script(read(join(modulesDir, "chart.js/dist/chart.umd.min.js"))),
   "/*@CHARTJS_ANNOTATION@*/": script(
     read(join(modulesDir, "chartjs-plugin-annotation/dist/chartjs-plugin-annotation.min.js"))),
-  "/*@REPORT_JS@*/": script(read(join(sourceDir, "report.js"))),
+  "/*@REPORT_JS@*/": script(pageScript()),
   "@CHARTJS_VERSION@": packageVersion("chart.js"),
   "@CHARTJS_ANNOTATION_VERSION@": packageVersion("chartjs-plugin-annotation"),
 };
