@@ -39,6 +39,8 @@ State baseline_state();
 struct InjuryDose {
   double dermal_damage_fraction = 0;  ///< channel volume in the dermis per dermis volume
   double bleeding_fraction = 0;       ///< fraction of channels past the capillary loops
+  double mean_channel_depth_m = 0;    ///< mean depth of the session's channels (side effects)
+  double channels_per_m2 = 0;         ///< channels through the stratum corneum (side effects)
 };
 
 /// The right-hand side and the session jumps of the healing cascade for one patient.

@@ -58,7 +58,9 @@ OutcomeParameters OutcomeParameters::read(const std::filesystem::path& data_dir,
   }
   {
     auto e = file.section("downtime");
-    p.downtime_visible_neutrophils = e.number("visible_neutrophils", {1e-4, 100, ""});
+    p.downtime.epidermal_s = e.number("epidermal_days", {0, 30, "days"}) * units::day;
+    p.downtime.dermal_fill_m_per_s =
+        e.number("dermal_fill_mm_per_day", {1e-3, 100, "mm/day"}) * units::mm / units::day;
     e.finish();
   }
   {
@@ -111,28 +113,12 @@ double predict_endpoint(const OutcomeParameters& parameters, const ConcernScale&
   return std::clamp(predicted, scale.severity_min, scale.severity_max);
 }
 
-double downtime_days(const OutcomeParameters& parameters,
-                     const healing::HealingTrajectory& trajectory, std::size_t session) {
-  const auto& s = trajectory.sessions.at(session);
-  const double visible = parameters.downtime_visible_neutrophils;
-  // The last time in the session's window at which neutrophils are above the visible level,
-  // interpolated linearly between samples.
-  double last_visible = s.start_s;
-  bool seen = false;
-  for (std::size_t i = s.first_sample; i + 1 < s.end_sample; ++i) {
-    const auto& a = trajectory.samples[i];
-    const auto& b = trajectory.samples[i + 1];
-    const double na = a.y[healing::k_neutrophils];
-    const double nb = b.y[healing::k_neutrophils];
-    if (nb >= visible) {
-      last_visible = b.t_s;
-      seen = true;
-    } else if (na >= visible) {
-      last_visible = a.t_s + (b.t_s - a.t_s) * (na - visible) / (na - nb);
-      seen = true;
-    }
-  }
-  return seen ? (last_visible - s.start_s) / units::day : 0.0;
+double downtime_days(const OutcomeParameters& parameters, const healing::InjuryDose& dose) {
+  if (dose.channels_per_m2 <= 0) return 0.0;
+  // Redness and swelling last while the wounds are open: the epidermis closes first, the
+  // dermal part of a channel fills from its base, so deeper channels stay visible longer.
+  const auto& p = parameters.downtime;
+  return (p.epidermal_s + dose.mean_channel_depth_m / p.dermal_fill_m_per_s) / units::day;
 }
 
 double pih_risk(const OutcomeParameters& parameters, int fitzpatrick,

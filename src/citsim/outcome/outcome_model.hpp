@@ -32,6 +32,12 @@ struct CohortParameters {
   double severity_cv = 0;
 };
 
+/// Visible redness and swelling after a session (data/outcomes.toml, [downtime]).
+struct DowntimeParameters {
+  double epidermal_s = 0;          ///< the breached epidermis and its superficial erythema
+  double dermal_fill_m_per_s = 0;  ///< rate at which a channel's dermal wound fills
+};
+
 struct PihParameters {
   double intercept = 0;
   double per_fitzpatrick_type = 0;
@@ -45,7 +51,7 @@ struct OutcomeParameters {
   double tranexamic_half_effect_kg_m2 = 0;
   double tranexamic_max_fraction = 0;
   CohortParameters cohort;
-  double downtime_visible_neutrophils = 0;
+  DowntimeParameters downtime;
   PihParameters pih;
 
   /// Reads data/outcomes.toml; every concern of the catalogue needs its entry.
@@ -68,10 +74,9 @@ double predict_endpoint(const OutcomeParameters& parameters, const ConcernScale&
                         const healing::HealingTrajectory& trajectory, double assessment_s,
                         const TopicalExposure& topical);
 
-/// Days of visible redness and swelling after a session: how long the session's neutrophils
-/// stay above the visible level (0 when they never reach it).
-double downtime_days(const OutcomeParameters& parameters,
-                     const healing::HealingTrajectory& trajectory, std::size_t session);
+/// Days of visible redness and swelling after a session: the epidermal breach plus the time the
+/// channels' dermal wounds take to fill at their mean depth (0 when no channel opened).
+double downtime_days(const OutcomeParameters& parameters, const healing::InjuryDose& dose);
 
 /// Probability of post-inflammatory hyperpigmentation from one session: logistic in the
 /// Fitzpatrick type and the log of the session's inflammation (unit-days of neutrophils and

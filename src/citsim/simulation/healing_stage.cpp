@@ -17,6 +17,8 @@ healing::InjuryDose injury_dose(const injury::SessionInjury& injury,
   }
   dose.dermal_damage_fraction = skin.dermis_m() > 0 ? damaged_m / skin.dermis_m() : 0.0;
   dose.bleeding_fraction = injury.bleeding_fraction;
+  dose.mean_channel_depth_m = injury.mean_depth_m;
+  dose.channels_per_m2 = injury.channels_per_m2;
   return dose;
 }
 
@@ -40,7 +42,7 @@ void simulate_healing(const core::Scenario& scenario, const Catalogs& catalogs,
     auto& session = area.sessions[s];
     session.dermal_damage_fraction = sessions[s].dose.dermal_damage_fraction;
     if (!needled) continue;
-    session.downtime_days = outcome::downtime_days(catalogs.outcomes, area.healing, s);
+    session.downtime_days = outcome::downtime_days(catalogs.outcomes, sessions[s].dose);
     session.pih_risk = outcome::pih_risk(catalogs.outcomes, scenario.patient.fitzpatrick,
                                          area.healing.sessions[s].inflammation_dose);
   }

