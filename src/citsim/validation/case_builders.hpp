@@ -47,4 +47,7 @@ inline CaseResult within_range(std::string name, Role role, std::string quantity
 /// The healing and outcome cases (healing_validation.cpp).
 void healing_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out);
 
+/// The transport cases against closed forms and limits (transport_validation.cpp).
+void transport_analytic_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out);
+
 }  // namespace citsim::validation::detail
