@@ -75,7 +75,8 @@ TEST_F(HomogenizedTest, StratumCorneumPermeabilityByHand) {
 
 TEST_F(HomogenizedTest, LipidPathwayStaysWithinAFactorOfThreeOfPottsGuyForSmallMolecules) {
   // Both fit the same permeability data below 500 Da (Lian 2008); above it the scaled-particle
-  // size term replaces Potts-Guy's linear extrapolation in MW. Neutral species only.
+  // size term replaces Potts-Guy's linear extrapolation in MW. Neutral species, 151-802 Da;
+  // Potts RO, Guy RH. Pharm Res 1992;9:663: log10 kp [cm/h] = -2.72 + 0.71 log P - 0.0061 MW.
   for (const char* id : {"caffeine", "minoxidil", "lidocaine", "retinol", "naltrexone",
                          "amantadine", "palmitoyl_pentapeptide"}) {
     auto m = molecule(id);
