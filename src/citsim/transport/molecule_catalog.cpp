@@ -1,7 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "citsim/transport/molecule_catalog.hpp"
 
+#include <cmath>
+
 namespace citsim::transport {
+
+double log_d_at_ph(const Molecule& molecule, double ph) {
+  switch (molecule.charge) {
+    case ChargeClass::neutral:
+      return molecule.log_p;
+    case ChargeClass::acid:
+      return molecule.log_p - std::log10(1 + std::pow(10.0, ph - molecule.pka));
+    case ChargeClass::base:
+      return molecule.log_p - std::log10(1 + std::pow(10.0, molecule.pka - ph));
+  }
+  return molecule.log_p;
+}
 
 MoleculeCatalog::MoleculeCatalog(const std::filesystem::path& data_dir)
     : m_file(data_dir / "molecules.toml", "molecule") {
@@ -14,6 +28,15 @@ MoleculeCatalog::MoleculeCatalog(const std::filesystem::path& data_dir)
     molecule.log_p = entry.number("log_p", {-20, 20, ""});
     molecule.aqueous_diffusivity_m2_s =
         entry.number("aqueous_diffusivity_m2_s", {1e-14, 1e-8, "m2/s"});
+    const std::string charge =
+        entry.reader().choice_or("charge", "neutral", {"neutral", "acid", "base"});
+    if (charge != "neutral") {
+      molecule.charge = charge == "acid" ? ChargeClass::acid : ChargeClass::base;
+      // An ionisable molecule without its pKa would silently count as neutral.
+      molecule.pka = entry.number("pka", {-5, 20, ""});
+    } else if (entry.reader().has("pka")) {
+      entry.reader().fail("pka", "given", "only with charge = \"acid\" or \"base\"");
+    }
     entry.finish();
     m_molecules.push_back(molecule);
   }

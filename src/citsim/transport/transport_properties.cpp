@@ -10,15 +10,22 @@ namespace citsim::transport {
 
 namespace {
 namespace units = citsim::units;
-}
+constexpr double k_angstrom = 1e-10;
+}  // namespace
 
 TransportParameters TransportParameters::read(const core::DataFile& file) {
   TransportParameters p;
   {
     auto entry = file.entry("stratum_corneum");
-    p.potts_guy_intercept = entry.number("potts_guy_intercept", {-10, 10, ""});
-    p.potts_guy_logp_slope = entry.number("potts_guy_logp_slope", {0, 2, ""});
-    p.potts_guy_mw_slope = entry.number("potts_guy_mw_slope", {0, 1, "1/Da"});
+    p.lipid_permeability_prefactor_m_s =
+        entry.number("lipid_permeability_prefactor_cm_s", {1e-9, 1e-3, "cm/s"}) * units::cm;
+    p.lipid_partition_exponent = entry.number("lipid_partition_exponent", {0.1, 2, ""});
+    p.lipid_size_coefficient_per_m2 =
+        entry.number("lipid_size_coefficient_per_a2", {0.01, 5, "1/A2"}) /
+        (k_angstrom * k_angstrom);
+    p.molecular_volume_m3_per_da = entry.number("molecular_volume_a3_per_da", {0.3, 3, "A3/Da"}) *
+                                   k_angstrom * k_angstrom * k_angstrom;
+    p.skin_surface_ph = entry.number("skin_surface_ph", {3, 9, ""});
     entry.finish();
   }
   {
@@ -41,12 +48,22 @@ TransportParameters TransportParameters::read(const core::DataFile& file) {
   return p;
 }
 
-double potts_guy_permeability_m_s(const TransportParameters& p, const Molecule& molecule) {
-  const double log_kp_cm_h = p.potts_guy_intercept + p.potts_guy_logp_slope * molecule.log_p -
-                             p.potts_guy_mw_slope * molecule.molecular_weight_da;
-  // Below 1e-30 m/s (large molecules: Potts-Guy gives 10^-300 and less) nothing crosses in a
-  // lifetime; a clean zero keeps denormal numbers out of the solver.
-  const double kp = std::pow(10.0, log_kp_cm_h) * units::cm / units::hour;
+double solute_radius_m(const TransportParameters& p, double molecular_weight_da) {
+  const double volume_m3 = molecular_weight_da * p.molecular_volume_m3_per_da;
+  return std::cbrt(3 * volume_m3 / (4 * std::numbers::pi));
+}
+
+double stratum_corneum_partition(const TransportParameters& p, const Molecule& molecule) {
+  return std::pow(10.0, p.lipid_partition_exponent * log_d_at_ph(molecule, p.skin_surface_ph));
+}
+
+double stratum_corneum_permeability_m_s(const TransportParameters& p, const Molecule& molecule) {
+  const double r = solute_radius_m(p, molecule.molecular_weight_da);
+  const double kp = p.lipid_permeability_prefactor_m_s * stratum_corneum_partition(p, molecule) *
+                    std::exp(-p.lipid_size_coefficient_per_m2 * r * r);
+  // Below 1e-30 m/s (proteins, polysaccharides: exp(-0.46 r^2) is 1e-25 for EGF and underflows
+  // for hyaluronan) nothing crosses in a lifetime; a clean zero keeps denormal numbers out of
+  // the solver.
   return kp < 1e-30 ? 0.0 : kp;
 }
 
@@ -68,9 +85,9 @@ MoleculeInSkin molecule_in_skin(const TransportParameters& p, const Molecule& mo
       molecule.aqueous_diffusivity_m2_s > 0
           ? molecule.aqueous_diffusivity_m2_s
           : stokes_einstein_diffusivity_m2_s(molecule.molecular_weight_da);
-  out.permeability_m_s = potts_guy_permeability_m_s(p, molecule);
-  // Potts-Guy's slope on log Kow is partitioning into the lipids; the rest is D / h.
-  const double partition = std::pow(10.0, p.potts_guy_logp_slope * molecule.log_p);
+  out.permeability_m_s = stratum_corneum_permeability_m_s(p, molecule);
+  // The D^0.7 factor is partitioning into the lipids; the rest is (diffusivity / thickness).
+  const double partition = stratum_corneum_partition(p, molecule);
   out.stratum_corneum = {partition, out.permeability_m_s * skin.stratum_corneum_m / partition};
   out.viable_epidermis = {1.0, out.aqueous_diffusivity_m2_s * p.viable_epidermis_hindrance};
   out.dermis = {1.0, out.aqueous_diffusivity_m2_s * p.dermis_hindrance};

@@ -9,9 +9,12 @@ namespace citsim::transport {
 
 /// Parameters of data/transport.toml, SI units.
 struct TransportParameters {
-  double potts_guy_intercept = 0;
-  double potts_guy_logp_slope = 0;
-  double potts_guy_mw_slope = 0;
+  // Stratum corneum lipid pathway (Mitragotri 2002, scaled-particle theory).
+  double lipid_permeability_prefactor_m_s = 0;
+  double lipid_partition_exponent = 0;
+  double lipid_size_coefficient_per_m2 = 0;
+  double molecular_volume_m3_per_da = 0;
+  double skin_surface_ph = 0;  ///< where log D is taken for ionisable molecules
   double viable_epidermis_hindrance = 0;
   double dermis_hindrance = 0;
   double clearance_rate_per_s = 0;
@@ -38,11 +41,19 @@ struct MoleculeInSkin {
   LayerTransport dermis;
   double aqueous_diffusivity_m2_s = 0;  ///< in an open channel
   double clearance_rate_per_s = 0;      ///< below the capillary loops
-  double permeability_m_s = 0;          ///< of the stratum corneum (Potts-Guy)
+  double permeability_m_s = 0;          ///< of the stratum corneum (Mitragotri 2002)
 };
 
-/// Stratum corneum permeability, m/s: log10 kp[cm/h] = a + b log Kow - c MW (Potts and Guy 1992).
-double potts_guy_permeability_m_s(const TransportParameters& p, const Molecule& molecule);
+/// Solute radius from the molecular weight: a sphere of volume MW x molecular_volume.
+double solute_radius_m(const TransportParameters& p, double molecular_weight_da);
+
+/// Stratum corneum permeability through its lipids, m/s (Mitragotri 2002, scaled-particle
+/// theory): kp = A D^0.7 exp(-0.46 r^2), r in angstrom, D the octanol/water distribution
+/// coefficient at skin surface pH (log P for a neutral molecule).
+double stratum_corneum_permeability_m_s(const TransportParameters& p, const Molecule& molecule);
+
+/// Stratum corneum/water partition coefficient of the lipid pathway: D^0.7.
+double stratum_corneum_partition(const TransportParameters& p, const Molecule& molecule);
 
 /// The molecule's properties in this skin. A molecule without an aqueous diffusivity (inline)
 /// gets one from its molecular weight (Stokes-Einstein with a globular radius, docs/model.md).

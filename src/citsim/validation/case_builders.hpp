@@ -53,5 +53,7 @@ void healing_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>
 
 /// The downtime and PIH cases (side_effect_validation.cpp).
 void side_effect_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out);
+/// The transport cases against closed forms and limits (transport_validation.cpp).
+void transport_analytic_cases(const simulation::Catalogs& catalogs, std::vector<CaseResult>& out);
 
 }  // namespace citsim::validation::detail

@@ -34,7 +34,7 @@ struct CaseResult {
   std::string note;
 };
 
-/// Every validation case of the foundation stages (device, injury), in a fixed order.
+/// Every validation case (device, injury, transport, healing, outcome), in a fixed order.
 std::vector<CaseResult> run_cases(const simulation::Catalogs& catalogs);
 
 /// The membrane pre-strain that makes the Donnelly 2011 case reach its measured 460 um, found by
