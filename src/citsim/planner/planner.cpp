@@ -2,9 +2,11 @@
 #include "citsim/planner/planner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "citsim/core/text.hpp"
 #include "citsim/core/units.hpp"
@@ -157,7 +159,9 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
     limits.max_sessions = result.constraints.max_sessions;
     limits.max_downtime_days = result.constraints.max_downtime_days;
 
+    const auto started = std::chrono::steady_clock::now();
     const AreaSearch search = search_area(scenario, a, limits, catalogs, planner);
+    const auto searched = std::chrono::steady_clock::now();
     plan.evaluated = search.evaluated;
     if (search.ranked.empty()) {
       throw core::InputError(
@@ -182,6 +186,12 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
                           plan.plan->figures.downtime_days_max);
     plan.simulated = simulation::simulate_area(plan_scenario(scenario, spec, planner), catalogs, a,
                                                spec.needle_length_m);
+    spdlog::debug("{}: {} plans ranked in {:.0f} ms, the chosen one simulated in {:.0f} ms",
+                  plan.area.region, search.evaluated,
+                  std::chrono::duration<double, std::milli>(searched - started).count(),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            searched)
+                      .count());
     result.areas.push_back(std::move(plan));
   }
 

@@ -2,6 +2,7 @@
 #include "citsim/planner/search.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include "citsim/core/units.hpp"
 #include "citsim/device/puncture_pattern.hpp"
@@ -346,6 +348,7 @@ std::vector<PlanSpec> candidate_plans(const core::Scenario& scenario, std::size_
 AreaSearch search_area(const core::Scenario& scenario, std::size_t area_index,
                        const SearchLimits& limits, const simulation::Catalogs& catalogs,
                        const PlannerCatalog& planner) {
+  const auto started = std::chrono::steady_clock::now();
   const auto& area = scenario.areas.at(area_index);
   const auto skin = catalogs.regions.skin_for(area.region, scenario.patient);
   const auto candidates = candidate_plans(scenario, area_index, limits, catalogs, planner);
@@ -369,6 +372,9 @@ AreaSearch search_area(const core::Scenario& scenario, std::size_t area_index,
                                      catalogs, planner);
   });
 
+  const auto injured = std::chrono::steady_clock::now();
+  spdlog::debug("{}: {} session effects in {:.0f} ms", area.region, keys.size(),
+                std::chrono::duration<double, std::milli>(injured - started).count());
   std::vector<PlanFigures> figures(candidates.size());
   parallel_for(candidates.size(), [&](std::size_t i) {
     figures[i] = evaluate(scenario, area, candidates[i], effects, acts, catalogs, planner);
