@@ -94,6 +94,18 @@ CareStep read_care_step(const core::DataFile& file, const std::string& id) {
   return step;
 }
 
+std::vector<std::string> in_file_order(const core::DataFile& file) {
+  std::vector<std::pair<int, std::string>> lines;
+  for (const auto& id : file.ids()) {
+    auto entry = file.entry(id);
+    lines.emplace_back(entry.reader().location().line, id);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::vector<std::string> out;
+  for (auto& [line, id] : lines) out.push_back(std::move(id));
+  return out;
+}
+
 std::vector<int> integers(const std::vector<double>& values) {
   std::vector<int> out;
   for (double v : values) out.push_back(static_cast<int>(v));
@@ -106,10 +118,14 @@ PlannerCatalog::PlannerCatalog(const std::filesystem::path& dir)
     : m_contra_file(dir / "contraindications.toml", "contraindication"),
       m_care_file(dir / "care.toml", "step"),
       m_planner_file(dir / "planner.toml", "concern") {
-  for (const auto& id : m_contra_file.ids()) {
+  // In file order: the files group and order their entries (care steps in the order they are
+  // done), while the TOML table itself is sorted by id.
+  for (const auto& id : in_file_order(m_contra_file)) {
     m_contraindications.push_back(read_contraindication(m_contra_file, id));
   }
-  for (const auto& id : m_care_file.ids()) m_care.push_back(read_care_step(m_care_file, id));
+  for (const auto& id : in_file_order(m_care_file)) {
+    m_care.push_back(read_care_step(m_care_file, id));
+  }
 
   for (const auto& id : m_planner_file.ids()) {
     auto entry = m_planner_file.entry(id);
@@ -211,7 +227,9 @@ double PlannerCatalog::region_cap_m(const std::string& region) const {
 std::string short_citation(const std::string& reference) {
   static const std::regex year(R"(\b(19|20)\d\d\b)");
   std::smatch match;
-  if (!std::regex_search(reference, match, year)) return reference;
+  if (!std::regex_search(reference, match, year)) {
+    return reference.substr(0, reference.find(" ("));
+  }
   if (reference.starts_with("U.S. Food and Drug Administration")) return "FDA " + match.str();
   std::string author;
   for (char ch : reference) {
