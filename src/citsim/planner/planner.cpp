@@ -41,6 +41,11 @@ std::vector<simulation::Citation> plan_sources(const PlanResult& result,
   return out;
 }
 
+std::string roman(int type) {
+  static const char* const numerals[] = {"I", "II", "III", "IV", "V", "VI"};
+  return type >= 1 && type <= 6 ? numerals[type - 1] : std::to_string(type);
+}
+
 std::string weeks(double seconds) {
   return fmt::format("{:g} weeks", seconds / units::day / 7);
 }
@@ -55,6 +60,11 @@ void check_patient_file(const core::Scenario& scenario, const simulation::Catalo
                            "[constraints] only: the planner chooses the device, technique, "
                            "serum and protocol; remove [" +
                                name + "], or simulate a chosen treatment with citsim run");
+  }
+  if (scenario.simulation.transport != core::TransportFidelity::homogenized) {
+    throw core::InputError({scenario.file.string(), 0}, "simulation.transport", "\"voxel3d\"",
+                           "the planner simulates its candidates with the homogenized transport; "
+                           "simulate a chosen plan with voxel3d through citsim run");
   }
   simulation::check_scenario(scenario, catalogs);
   for (std::size_t a = 0; a < scenario.areas.size(); ++a) {
@@ -130,6 +140,9 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
     } else if (!screened.candidate) {
       plan.candidate = false;
       plan.reasons = screened.reasons;
+    } else if (plan.area.concerns.empty()) {
+      plan.candidate = false;
+      plan.reasons.push_back("no concern is given for this area: nothing to plan for");
     } else if (plan.max_safe_needle_m <= 0) {
       plan.candidate = false;
       plan.reasons.push_back(fmt::format(
@@ -151,7 +164,7 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
       plan.precautions.push_back(
           {fmt::format("Fitzpatrick type {}: conservative settings (needles at most {:.2f} mm, at "
                        "most {} passes, at least {} apart) and strict sun protection",
-                       fitzpatrick, plan.max_safe_needle_m / units::mm, limits.max_passes,
+                       roman(fitzpatrick), plan.max_safe_needle_m / units::mm, limits.max_passes,
                        weeks(limits.min_interval_s)),
            "darker skin has a higher risk of post-inflammatory hyperpigmentation",
            short_citation(planner.planner_file().citation("cohen2016"))});
@@ -186,12 +199,11 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
                           plan.plan->figures.downtime_days_max);
     plan.simulated = simulation::simulate_area(plan_scenario(scenario, spec, planner), catalogs, a,
                                                spec.needle_length_m);
-    spdlog::debug("{}: {} plans ranked in {:.0f} ms, the chosen one simulated in {:.0f} ms",
-                  plan.area.region, search.evaluated,
-                  std::chrono::duration<double, std::milli>(searched - started).count(),
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                            searched)
-                      .count());
+    spdlog::debug(
+        "{}: {} plans ranked in {:.0f} ms, the chosen one simulated in {:.0f} ms", plan.area.region,
+        search.evaluated, std::chrono::duration<double, std::milli>(searched - started).count(),
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - searched)
+            .count());
     result.areas.push_back(std::move(plan));
   }
 
