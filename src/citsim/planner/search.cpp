@@ -395,15 +395,15 @@ AreaSearch search_area(const core::Scenario& scenario, std::size_t area_index,
     if (!inside) continue;
     out.ranked.push_back({spec, figures[i], plan_label(spec), ""});
   }
-  // Best score first; ties go to the gentler plan, then the label, so the order is stable.
+  // Best score first; ties go to the gentler plan (shallower, fewer passes, longer interval,
+  // fewer sessions), then the label, so the order is stable.
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const RankedPlan& a, const RankedPlan& b) {
-                     if (a.figures.score != b.figures.score) {
-                       return a.figures.score > b.figures.score;
-                     }
-                     if (a.spec.planned_needle_m() != b.spec.planned_needle_m()) {
-                       return a.spec.planned_needle_m() < b.spec.planned_needle_m();
-                     }
+                     const auto gentleness = [](const RankedPlan& p) {
+                       return std::make_tuple(-p.figures.score, p.spec.planned_needle_m(),
+                                              p.spec.passes, -p.spec.interval_s, p.spec.sessions);
+                     };
+                     if (gentleness(a) != gentleness(b)) return gentleness(a) < gentleness(b);
                      return a.label < b.label;
                    });
   return out;
