@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -48,6 +49,36 @@ std::string roman(int type) {
 
 std::string weeks(double seconds) {
   return fmt::format("{:g} weeks", seconds / units::day / 7);
+}
+
+/// Each chosen plan through the full pipeline. Several areas run side by side (each one's cohort
+/// then on its own thread, as nested OpenMP regions run serially); one area keeps all threads
+/// for its cohort. Results do not depend on the order (random streams per area).
+void simulate_chosen_plans(const core::Scenario& scenario, const simulation::Catalogs& catalogs,
+                           const PlannerCatalog& planner, std::vector<AreaPlan>& areas) {
+  std::vector<std::size_t> chosen;
+  for (std::size_t a = 0; a < areas.size(); ++a) {
+    if (areas[a].plan) chosen.push_back(a);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 1) if (chosen.size() > 1)
+  for (long i = 0; i < static_cast<long>(chosen.size()); ++i) {
+    try {
+      const std::size_t a = chosen[static_cast<std::size_t>(i)];
+      const auto& spec = areas[a].plan->spec;
+      areas[a].simulated = simulation::simulate_area(plan_scenario(scenario, spec, planner),
+                                                     catalogs, a, spec.needle_length_m);
+    } catch (...) {
+#pragma omp critical(citsim_plan_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+  spdlog::debug(
+      "{} chosen plans simulated in {:.0f} ms", chosen.size(),
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count());
 }
 
 }  // namespace
@@ -197,15 +228,11 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
     const auto& spec = plan.plan->spec;
     plan.care = care_plan(planner, spec.device_kind, spec.planned_needle_m(),
                           plan.plan->figures.downtime_days_max);
-    plan.simulated = simulation::simulate_area(plan_scenario(scenario, spec, planner), catalogs, a,
-                                               spec.needle_length_m);
-    spdlog::debug(
-        "{}: {} plans ranked in {:.0f} ms, the chosen one simulated in {:.0f} ms", plan.area.region,
-        search.evaluated, std::chrono::duration<double, std::milli>(searched - started).count(),
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - searched)
-            .count());
+    spdlog::debug("{}: {} plans ranked in {:.0f} ms", plan.area.region, search.evaluated,
+                  std::chrono::duration<double, std::milli>(searched - started).count());
     result.areas.push_back(std::move(plan));
   }
+  simulate_chosen_plans(scenario, catalogs, planner, result.areas);
 
   const auto treated = std::count_if(result.areas.begin(), result.areas.end(),
                                      [](const AreaPlan& p) { return p.candidate; });

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include "citsim/core/scenario.hpp"
 #include "citsim/core/units.hpp"
@@ -168,6 +169,22 @@ TEST(Plan, TheChosenPlanIsSimulatedAsRunWouldSimulateIt) {
       EXPECT_LE(area.simulated->sessions[s].injury.max_depth_m, area.skin.cutis_m());
       EXPECT_LE(area.simulated->sessions[s].injury.max_depth_m, spec.needle_length_m[s]);
     }
+  }
+}
+
+TEST(Plan, TheResultDoesNotDependOnTheNumberOfThreads) {
+  const auto scenario = core::parse_scenario(patient_file(), "p.toml");
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = make_plan(scenario, catalogs(), planner_catalog());
+  omp_set_num_threads(2);
+  const auto two = make_plan(scenario, catalogs(), planner_catalog());
+  omp_set_num_threads(threads);
+  ASSERT_EQ(one.areas.size(), two.areas.size());
+  for (std::size_t a = 0; a < one.areas.size(); ++a) {
+    EXPECT_EQ(one.areas[a].plan->label, two.areas[a].plan->label);
+    EXPECT_EQ(one.areas[a].plan->figures.score, two.areas[a].plan->figures.score);
+    EXPECT_EQ(one.areas[a].simulated->outcomes[0].ci95, two.areas[a].simulated->outcomes[0].ci95);
   }
 }
 
