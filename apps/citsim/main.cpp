@@ -18,8 +18,8 @@ constexpr const char* k_description =
     "citsim simulates collagen induction therapy (microneedling): for a patient, the treated\n"
     "areas and a device (roller, pen or stamp) it computes how deep the needles really go, how\n"
     "many channels they open per cm2, whether they reach the capillary loops (pinpoint\n"
-    "bleeding) and how fast the channels reseal. Decision support for a qualified\n"
-    "professional, not a medical device.";
+    "bleeding) and how fast the channels reseal; `citsim plan` chooses a safe treatment\n"
+    "for a patient. Decision support for a qualified professional, not a medical device.";
 
 constexpr const char* k_footer =
     "\nExamples:\n"
