@@ -148,6 +148,22 @@ RC_GTEST_PROP(DepthCap, NeverPastTheModelledDermisOrTheRegionCap, ()) {
   }
 }
 
+TEST(DepthCap, EveryRegionAndFitzpatrickTypeStaysInsideTheDermisAtAnyAge) {
+  for (const auto& region : catalogs().regions.ids()) {
+    for (int type = 1; type <= 6; ++type) {
+      for (double age : {18.0, 35.0, 60.0, 90.0}) {
+        const core::Patient patient{age, type, core::Sex::female, {}};
+        const auto skin = catalogs().regions.skin_for(region, patient);
+        const double cap = max_safe_needle_m(skin, type, 1.0, planner_catalog());
+        EXPECT_GT(cap, 0) << region << " type " << type << " age " << age;
+        EXPECT_LE(cap, planner_catalog().dermis_fraction() * skin.cutis_m() * (1 + 1e-9))
+            << region << " type " << type << " age " << age;
+        EXPECT_LE(cap, planner_catalog().region_cap_m(region) * (1 + 1e-9)) << region;
+      }
+    }
+  }
+}
+
 TEST(DepthCap, DarkerSkinGetsAShallowerCap) {
   const core::Patient patient{34, 2, core::Sex::female, {}};
   const auto skin = catalogs().regions.skin_for("cheek", patient);
