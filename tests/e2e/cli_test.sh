@@ -428,6 +428,10 @@ EOF2
 check "plan: an absolute contraindication exits 0 with candidate false and the reason" \
   "exit status $status; $absolute_report" test "$status" -eq 0 -a -z "$absolute_report"
 
+{ cat "$base"; printf '\n[constraints]\nmax_sessions = 3\n'; } >"$tmp/bad_run_constraints.toml"
+expect_bad "run: [constraints] belongs to citsim plan" "$tmp/bad_run_constraints.toml" \
+  "$(line_of "$tmp/bad_run_constraints.toml" '^\[constraints\]')" 'constraints' 'citsim plan'
+
 bad_command=plan
 patient_base="$tmp/patient_base.toml"
 cat >"$patient_base" <<'EOF2'
