@@ -6,7 +6,7 @@ CITSIM := $(BUILD_DIR)/apps/citsim/citsim
 EXAMPLE ?= examples/default.toml
 OUT ?= out/default
 
-.PHONY: deps configure build run test asan-test bench format clean
+.PHONY: deps configure build run plan test asan-test bench format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +22,13 @@ build: configure
 run: build
 	@$(CITSIM) run $(EXAMPLE) -o $(OUT)
 	@echo "Results are in $(OUT)/ (report.html, result.json, timeline.csv, config.toml)"
+
+# The planner on the bundled patient file (examples/patient.toml) into out/plan/.
+PATIENT ?= examples/patient.toml
+PLAN_OUT ?= out/plan
+plan: build
+	@$(CITSIM) plan $(PATIENT) -o $(PLAN_OUT)
+	@echo "The plan is in $(PLAN_OUT)/ (report.html, result.json)"
 
 test: build
 	@ctest --preset $(PRESET)

@@ -8,8 +8,10 @@
 #include "citsim/core/progress.hpp"
 #include "citsim/core/scenario.hpp"
 #include "citsim/core/units.hpp"
+#include "citsim/io/plan_writer.hpp"
 #include "citsim/io/report_writer.hpp"
 #include "citsim/io/result_writer.hpp"
+#include "citsim/planner/planner.hpp"
 #include "citsim/simulation/simulation.hpp"
 #include "citsim/validation/validation.hpp"
 
@@ -93,22 +95,78 @@ void warn_about_depth(const simulation::SimulationResult& result) {
   }
 }
 
-}  // namespace
-
-int run_command(const std::filesystem::path& scenario_path, const std::filesystem::path& out_dir) {
-  const core::Scenario scenario = core::load_scenario(scenario_path);
-  const simulation::Catalogs catalogs(core::data_dir());
-  spdlog::debug("data from {}", catalogs.data_dir.string());
-  simulation::check_scenario(scenario, catalogs);
-  // Read before any work: a run that cannot write its report writes nothing.
-  const std::string report_template = io::load_report_template();
-
+void create_output_folder(const std::filesystem::path& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec || !std::filesystem::is_directory(out_dir)) {
     throw core::InputError(fmt::format("{}: cannot create the output folder ({})", out_dir.string(),
                                        ec ? ec.message() : "a file of that name exists"));
   }
+}
+
+void print_plan(const planner::PlanResult& result) {
+  fmt::print("Patient: {}\n", result.candidate ? "a candidate" : "NOT a candidate");
+  for (const auto& reason : result.reasons) fmt::print("  {}\n", reason);
+  for (const auto& check : result.screening.checks) {
+    if (!check.present) continue;
+    const auto& c = *check.contraindication;
+    fmt::print("  flag {} ({}, {}): {}\n", c.id, planner::to_string(c.kind),
+               planner::to_string(c.scope), c.effect);
+  }
+  for (const auto& area : result.areas) {
+    fmt::print("\n{} ({}): {}\n", area.skin.region_name, area.area.region,
+               area.candidate ? "candidate" : "not a candidate");
+    for (const auto& reason : area.reasons) fmt::print("  {}\n", reason);
+    if (!area.candidate) continue;
+    const auto& f = area.plan->figures;
+    fmt::print("  safe needle length at most {:.2f} mm\n", area.max_safe_needle_m / units::mm);
+    fmt::print("  plan: {}\n", area.plan->label);
+    fmt::print(
+        "    {:+.1f}% predicted improvement, downtime {:.1f} days in total ({:.1f} at most), "
+        "PIH risk {:.2f}% per session at most, score {:.3f}\n",
+        f.improvement_pct, f.downtime_days_total, f.downtime_days_max, 100 * f.pih_risk_max,
+        f.score);
+    for (const auto& o : area.simulated->outcomes) {
+      fmt::print("    {:<20} {:g} -> {:.2f} {} (95% {:.2f}-{:.2f}, virtual cohort)\n", o.concern,
+                 o.baseline, o.predicted, o.unit, o.ci95[0], o.ci95[1]);
+    }
+    for (const auto& alternative : area.alternatives) {
+      fmt::print("  not: {}\n    {}\n", alternative.label, alternative.why_not);
+    }
+    for (const auto& p : area.precautions) fmt::print("  precaution: {}\n", p.text);
+  }
+}
+
+}  // namespace
+
+int plan_command(const std::filesystem::path& patient_path, const std::filesystem::path& out_dir) {
+  const core::Scenario scenario = core::load_scenario(patient_path);
+  const simulation::Catalogs catalogs(core::data_dir());
+  const planner::PlannerCatalog planner(catalogs.data_dir);
+  planner::check_patient_file(scenario, catalogs, planner);
+  const std::string report_template = io::load_report_template();
+  // Every input check (constraints included) happens in make_plan before the folder exists.
+  const auto result = planner::make_plan(scenario, catalogs, planner);
+  create_output_folder(out_dir);
+  io::write_plan_outputs(out_dir, result, report_template);
+  print_plan(result);
+  fmt::print("\nWrote {}/report.html and result.json\n", out_dir.string());
+  return 0;
+}
+
+int run_command(const std::filesystem::path& scenario_path, const std::filesystem::path& out_dir) {
+  const core::Scenario scenario = core::load_scenario(scenario_path);
+  const simulation::Catalogs catalogs(core::data_dir());
+  spdlog::debug("data from {}", catalogs.data_dir.string());
+  simulation::check_scenario(scenario, catalogs);
+  if (scenario.constraints) {
+    throw core::InputError(scenario.constraints->where, "constraints", "(given)",
+                           "[constraints] is for citsim plan, which chooses the treatment; "
+                           "citsim run simulates the one the file gives");
+  }
+  // Read before any work: a run that cannot write its report writes nothing.
+  const std::string report_template = io::load_report_template();
+  create_output_folder(out_dir);
 
   const std::size_t total = scenario.areas.size() * scenario.protocol.sessions;
   core::Progress progress("simulating", total);
@@ -157,6 +215,17 @@ int list_command(const std::string& what) {
       fmt::print("{:<24} {:>11.6g} {:>6.2f} {:>12.3g} {}\n", m.id, m.molecular_weight_da, m.log_p,
                  m.aqueous_diffusivity_m2_s, m.name);
     }
+  } else if (what == "contraindications") {
+    const planner::PlannerCatalog planner(dir);
+    fmt::print("{:<26} {:<9} {:<8} {}\n", "flag", "kind", "scope", "name");
+    for (const auto& c : planner.contraindications()) {
+      fmt::print("{:<26} {:<9} {:<8} {}\n    {}\n", c.id, planner::to_string(c.kind),
+                 planner::to_string(c.scope), c.name, c.effect);
+    }
+    fmt::print(
+        "\nFlags go in [patient] history = [...], area flags also in an [[area]]'s history.\n"
+        "Sources: {}\n",
+        planner.contraindications_file().file());
   } else if (what == "concerns") {
     const outcome::ConcernCatalog concerns(dir);
     for (const auto& c : concerns.concerns()) {

@@ -9,6 +9,10 @@ namespace citsim::app {
 /// `citsim run`: simulate a scenario and write DIR/result.json, timeline.csv, config.toml.
 int run_command(const std::filesystem::path& scenario, const std::filesystem::path& out_dir);
 
+/// `citsim plan`: screen a patient file, search each area's plan, write DIR/report.html and
+/// result.json.
+int plan_command(const std::filesystem::path& patient, const std::filesystem::path& out_dir);
+
 /// `citsim list WHAT`: print a catalogue of data/ as a table.
 int list_command(const std::string& what);
 

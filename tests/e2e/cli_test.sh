@@ -260,6 +260,9 @@ slug() { printf '%s' "$1" | tr -c 'A-Za-z0-9_-' '_'; }
 # line_of FILE PATTERN: the number of the first line of FILE matching PATTERN.
 line_of() { grep -n -m 1 -e "$2" "$1" | cut -d: -f1; }
 
+# The subcommand the bad cases run (the planner's cases below set it to plan).
+bad_command=run
+
 # expect_bad NAME FILE LINE PATTERN...: runs FILE, expects exit 2, a short "citsim: error:"
 # message that holds FILE (as "FILE:LINE" when LINE is not empty) and each extended regex
 # PATTERN, no crash, no result.json and no report.html.
@@ -269,7 +272,7 @@ expect_bad() {
   local id
   id=$(slug "$name")
   local out="$tmp/out_$id" err="$tmp/bad_$id.err" problems=() pattern
-  ${limit[@]+"${limit[@]}"} "$citsim" run "$file" -o "$out" >"$tmp/bad_$id.out" 2>"$err"
+  ${limit[@]+"${limit[@]}"} "$citsim" "$bad_command" "$file" -o "$out" >"$tmp/bad_$id.out" 2>"$err"
   local code=$?
   [ "$code" -eq 2 ] || problems+=("exit status $code, expected 2")
   head -n 1 "$err" | grep -q '^citsim: error: ' || problems+=("stderr does not start with 'citsim: error:'")
@@ -346,6 +349,137 @@ expect_bad "unknown topical product" "$tmp/bad_topical.toml" \
   "$(line_of "$tmp/bad_topical.toml" '^product')" 'product' 'unicorn_serum'
 
 # ---------------------------------------------------------------------------------------------
+# citsim plan: the bundled patient, an absolute contraindication, and bad patient files.
+# ---------------------------------------------------------------------------------------------
+python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("command") == "run" else 1)' \
+  "$tmp/good/result.json" 2>/dev/null
+check "run's result.json says command run" "no \"command\": \"run\"" test $? -eq 0
+
+patient_toml="$src/examples/patient.toml"
+run_citsim plan plan "$patient_toml" -o "$tmp/plan"
+check "plan examples/patient.toml exits 0 and writes report.html and result.json" \
+  "exit status $status; stderr: $(excerpt "$tmp/plan.err")" \
+  test "$status" -eq 0 -a -s "$tmp/plan/result.json" -a -s "$tmp/plan/report.html"
+
+plan_report=$(python3 - "$tmp/plan/result.json" 2>&1 <<'EOF2'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except Exception as error:
+    print(f"unreadable: {error}")
+    sys.exit(0)
+problems = []
+if doc.get("command") != "plan": problems.append("command is not plan")
+if doc.get("candidate") is not True: problems.append("candidate is not true")
+for key in ("reasons", "screening", "constraints", "areas", "sources", "scenario"):
+    if key not in doc: problems.append("no " + key)
+if doc.get("constraints") != {"max_sessions": 4, "max_downtime_days": 7.0}:
+    problems.append(f"constraints {doc.get('constraints')}")
+flags = {s["flag"]: s for s in doc.get("screening", [])}
+if not flags.get("anticoagulants", {}).get("present"): problems.append("anticoagulants not present")
+for area in doc.get("areas", []):
+    name = area.get("region")
+    for key in ("plan", "alternatives", "precautions", "care", "sessions", "timeline", "outcomes",
+                "max_safe_needle_length_mm"):
+        if key not in area: problems.append(f"{name}: no {key}")
+    plan = area.get("plan", {})
+    if len(plan.get("needle_length_mm", [])) != plan.get("sessions"):
+        problems.append(f"{name}: needle lengths do not match sessions")
+    if plan.get("sessions", 99) > 4: problems.append(f"{name}: more sessions than allowed")
+    if plan.get("downtime_days_max", 99) > 7: problems.append(f"{name}: more downtime than allowed")
+    if max(plan.get("needle_length_mm", [99])) > area.get("max_safe_needle_length_mm", 0):
+        problems.append(f"{name}: deeper than the safe cap")
+    if len(area.get("sessions", [])) != plan.get("sessions"):
+        problems.append(f"{name}: simulated sessions differ from the plan")
+    for alternative in area.get("alternatives", []):
+        if not alternative.get("why_not"): problems.append(f"{name}: alternative without why_not")
+        if alternative.get("score", 99) > plan.get("score", -99):
+            problems.append(f"{name}: an alternative scores above the plan")
+    if not area.get("care", {}).get("post"): problems.append(f"{name}: no post-care")
+print("; ".join(problems))
+EOF2
+)
+check "plan result.json: candidate, screening, plan, alternatives, care, simulated sessions" \
+  "$plan_report" test -z "$plan_report"
+
+run_citsim plan_again plan "$patient_toml" -o "$tmp/plan_again"
+check "plan: the same patient file gives byte-identical result.json" "files differ" \
+  cmp -s "$tmp/plan/result.json" "$tmp/plan_again/result.json"
+
+sed 's/^history = \["anticoagulants"\]/history = ["isotretinoin_6mo"]/' "$patient_toml" \
+  >"$tmp/absolute.toml"
+run_citsim absolute plan "$tmp/absolute.toml" -o "$tmp/absolute"
+absolute_report=$(python3 - "$tmp/absolute/result.json" 2>&1 <<'EOF2'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except Exception as error:
+    print(f"unreadable: {error}")
+    sys.exit(0)
+problems = []
+if doc.get("candidate") is not False: problems.append("candidate is not false")
+if not any("Isotretinoin" in r for r in doc.get("reasons", [])): problems.append("no reason")
+for area in doc.get("areas", []):
+    if area.get("candidate") is not False: problems.append("an area is a candidate")
+    if "plan" in area or "sessions" in area: problems.append("an area has a plan")
+print("; ".join(problems))
+EOF2
+)
+check "plan: an absolute contraindication exits 0 with candidate false and the reason" \
+  "exit status $status; $absolute_report" test "$status" -eq 0 -a -z "$absolute_report"
+
+{ cat "$base"; printf '\n[constraints]\nmax_sessions = 3\n'; } >"$tmp/bad_run_constraints.toml"
+expect_bad "run: [constraints] belongs to citsim plan" "$tmp/bad_run_constraints.toml" \
+  "$(line_of "$tmp/bad_run_constraints.toml" '^\[constraints\]')" 'constraints' 'citsim plan'
+
+bad_command=plan
+patient_base="$tmp/patient_base.toml"
+cat >"$patient_base" <<'EOF2'
+[patient]
+age_years = 40
+fitzpatrick = 2
+history = []
+
+[[area]]
+region = "cheek"
+area_cm2 = 30
+concerns = [{ kind = "atrophic_acne_scar", severity = 2 }]
+
+[constraints]
+max_sessions = 3
+EOF2
+# plan_bad NAME SED-EXPRESSION LINE-PATTERN MESSAGE-PATTERN...: the patient base with one change.
+plan_bad() {
+  local name=$1 expression=$2 line_pattern=$3 file
+  shift 3
+  file="$tmp/plan_bad_$(slug "$name").toml"
+  sed "$expression" "$patient_base" >"$file"
+  if cmp -s "$patient_base" "$file"; then
+    not_ok "bad input: $name" "test setup: '$expression' changed nothing"
+    return
+  fi
+  expect_bad "$name" "$file" "$(line_of "$file" "$line_pattern")" "$@"
+}
+plan_bad "plan: max_sessions = 0" 's/^max_sessions = 3$/max_sessions = 0/' '^max_sessions' \
+  'max_sessions' '0'
+plan_bad "plan: hair_loss on the lips" \
+  's/^region = "cheek"$/region = "perioral"/; s/kind = "atrophic_acne_scar", severity = 2/kind = "hair_loss", severity = 120/' \
+  'hair_loss' 'hair_loss' 'scalp'
+plan_bad "plan: unknown history flag" 's/^history = \[\]$/history = ["isotretinoin"]/' \
+  '^history' 'history' 'isotretinoin_6mo'
+plan_bad "plan: no area" '/^\[\[area\]\]$/,/^concerns/d' '' 'area'
+{ cat "$patient_base"; printf '\n[device]\nkind = "pen"\nmodel = "pen-12"\n'; } \
+  >"$tmp/plan_bad_device.toml"
+expect_bad "plan: a [device] table in a patient file" "$tmp/plan_bad_device.toml" \
+  "$(line_of "$tmp/plan_bad_device.toml" '^\[device\]')" 'device' 'citsim run'
+bad_command=run
+
+run_citsim plan_help plan --help
+check "plan --help exits 0 and explains screening, constraints and outputs" \
+  "exit status $status" test "$status" -eq 0 -a -n "$(grep -w contraindications "$tmp/plan_help.out")" \
+  -a -n "$(grep -w max_sessions "$tmp/plan_help.out")" -a -n "$(grep -w report.html "$tmp/plan_help.out")"
+
+# ---------------------------------------------------------------------------------------------
 # Help, version and the catalogues.
 # ---------------------------------------------------------------------------------------------
 run_citsim help --help
@@ -361,7 +495,8 @@ check "--version exits 0 and prints 'citsim '" \
   "exit status $status; printed: $(excerpt "$tmp/version.out")" \
   test "$status" -eq 0 -a -n "$(grep '^citsim ' "$tmp/version.out")"
 
-for pair in regions:cheek devices:roller-192 molecules:minoxidil concerns:melasma; do
+for pair in regions:cheek devices:roller-192 molecules:minoxidil concerns:melasma \
+  contraindications:isotretinoin_6mo; do
   what=${pair%%:*}
   word=${pair#*:}
   run_citsim "list_$what" list "$what"

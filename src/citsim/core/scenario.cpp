@@ -54,6 +54,8 @@ Area read_area(TableReader reader) {
     concern_reader.finish();
     area.concerns.push_back(concern);
   }
+  area.history_where = reader.location("history");
+  area.history = reader.string_list_or("history", {});
   reader.finish();
   return area;
 }
@@ -136,6 +138,18 @@ Protocol read_protocol(TableReader reader) {
   return protocol;
 }
 
+Constraints read_constraints(TableReader reader) {
+  Constraints constraints;
+  constraints.where = reader.location();
+  // Zero sessions or no downtime at all leave no plan to make: out of range, not a plan.
+  constraints.max_sessions =
+      static_cast<int>(reader.integer_or("max_sessions", constraints.max_sessions, 1, 24));
+  constraints.max_downtime_days = reader.number_or(
+      "max_downtime_days", constraints.max_downtime_days, {0.5, 90, "days per session"});
+  reader.finish();
+  return constraints;
+}
+
 SimulationSettings read_simulation(TableReader reader) {
   SimulationSettings settings;
   settings.seed = static_cast<std::uint64_t>(
@@ -163,12 +177,19 @@ Scenario read_scenario(const toml::table& table, const std::string& file) {
   scenario.file = file;
   scenario.title = reader.string_or("title", "");
   scenario.description = reader.string_or("description", "");
-  scenario.patient = read_patient(reader.table("patient"));
+  {
+    TableReader patient = reader.table("patient");
+    scenario.history_where = patient.location("history");
+    scenario.patient = read_patient(std::move(patient));
+  }
   for (auto& area_reader : reader.table_array("area")) {
     scenario.areas.push_back(read_area(std::move(area_reader)));
   }
   if (scenario.areas.empty()) {
     reader.fail("area", "(missing)", "at least one [[area]] table is required");
+  }
+  for (const char* name : {"device", "technique", "topical", "protocol"}) {
+    if (reader.has(name)) scenario.treatment_tables.emplace_back(name, reader.location(name));
   }
   if (auto device = reader.optional_table("device")) scenario.device = read_device(*device);
   if (auto technique = reader.optional_table("technique")) {
@@ -179,6 +200,9 @@ Scenario read_scenario(const toml::table& table, const std::string& file) {
     scenario.protocol = read_protocol(*protocol);
   } else {
     scenario.protocol = read_protocol(TableReader(toml::table{}, file, "protocol"));
+  }
+  if (auto constraints = reader.optional_table("constraints")) {
+    scenario.constraints = read_constraints(*constraints);
   }
   if (auto simulation = reader.optional_table("simulation")) {
     scenario.simulation = read_simulation(*simulation);
@@ -217,8 +241,14 @@ toml::table effective_config(const Scenario& scenario) {
     for (const auto& concern : area.concerns) {
       concerns.push_back(toml::table{{"kind", concern.kind}, {"severity", concern.severity}});
     }
-    areas.push_back(toml::table{
-        {"region", area.region}, {"area_cm2", area.area_m2 / units::cm2}, {"concerns", concerns}});
+    toml::table table{
+        {"region", area.region}, {"area_cm2", area.area_m2 / units::cm2}, {"concerns", concerns}};
+    if (!area.history.empty()) {
+      toml::array flags;
+      for (const auto& flag : area.history) flags.push_back(flag);
+      table.insert("history", flags);
+    }
+    areas.push_back(std::move(table));
   }
   out.insert("area", areas);
   if (scenario.device) {
@@ -272,6 +302,11 @@ toml::table effective_config(const Scenario& scenario) {
                          {"voxel_patch_mm", scenario.simulation.voxel_patch_side_m / units::mm},
                          {"voxel_um", scenario.simulation.voxel_m / units::um},
                          {"cohort_size", scenario.simulation.cohort_size}});
+  if (scenario.constraints) {
+    out.insert("constraints",
+               toml::table{{"max_sessions", scenario.constraints->max_sessions},
+                           {"max_downtime_days", scenario.constraints->max_downtime_days}});
+  }
   return out;
 }
 

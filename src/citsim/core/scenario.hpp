@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <toml++/toml.h>
@@ -37,6 +38,16 @@ struct Area {
   SourceLocation region_where;
   double area_m2 = 0;
   std::vector<Concern> concerns;
+  /// Area-scope contraindication flags (e.g. active acne or herpes in this area; planner).
+  std::vector<std::string> history;
+  SourceLocation history_where;
+};
+
+/// The planner's limits (`[constraints]` of a patient file; `citsim plan` only).
+struct Constraints {
+  int max_sessions = 6;
+  double max_downtime_days = 14;  ///< visible redness and swelling after any one session
+  SourceLocation where;
 };
 
 /// The device as the scenario names it: a catalogue model and/or inline geometry.
@@ -103,12 +114,17 @@ struct Scenario {
   std::string title;
   std::string description;
   Patient patient;
+  SourceLocation history_where;  ///< the [patient] history key (the table when absent)
   std::vector<Area> areas;
   std::optional<DeviceSettings> device;
   Technique technique;
   std::optional<Topical> topical;
   Protocol protocol;
   SimulationSettings simulation;
+  std::optional<Constraints> constraints;
+  /// The treatment tables the file gave ([device], [technique], [topical], [protocol]) and
+  /// where: a planner input must not choose the treatment itself.
+  std::vector<std::pair<std::string, SourceLocation>> treatment_tables;
 };
 
 /// Reads and validates a scenario file. Throws InputError on any bad input.

@@ -127,14 +127,6 @@ ordered_json absorption_json(const simulation::AbsorptionCurves& curves) {
   return {{"day", day}, {"absorbed_ug_cm2", with_channels}, {"intact_absorbed_ug_cm2", intact}};
 }
 
-ordered_json sources_json(const std::vector<simulation::Citation>& sources) {
-  ordered_json out = ordered_json::array();
-  for (const auto& c : sources) {
-    out.push_back({{"file", c.file}, {"id", c.id}, {"citation", c.text}});
-  }
-  return out;
-}
-
 /// The healing trajectory's samples on whole days (the first sample of each day: before that
 /// day's session), which result.json and timeline.csv report.
 std::vector<const healing::HealingSample*> daily_samples(const healing::HealingTrajectory& t) {
@@ -184,18 +176,6 @@ ordered_json outcomes_json(const simulation::AreaResult& area) {
   return out;
 }
 
-ordered_json device_json(const device::DeviceSpec& d) {
-  ordered_json out = {{"model", d.id},
-                      {"name", d.name},
-                      {"kind", core::to_string(d.kind)},
-                      {"needles", d.needles},
-                      {"needle_length_mm", d.needle.length_m / units::mm},
-                      {"needle_diameter_mm", d.needle.diameter_m / units::mm},
-                      {"tip_angle_deg", d.needle.tip_angle_rad / units::degree},
-                      {"tip_radius_um", d.needle.tip_radius_m / units::um}};
-  return out;
-}
-
 /// DIR/fields.h5 + fields.xdmf (ParaView): the voxel3d concentration snapshots of the first
 /// session, one field per area (area1_concentration_kg_m3, ...). An area whose skin gives another
 /// grid goes to a file of its own, DIR/fields_areaN.h5.
@@ -234,36 +214,62 @@ void write_fields(const std::filesystem::path& dir, const simulation::Simulation
 
 }  // namespace
 
-ordered_json result_json(const simulation::SimulationResult& result) {
+ordered_json result_header(const core::Scenario& scenario, std::string_view command) {
   ordered_json out;
   out["citsim_version"] = k_version;
   out["git_hash"] = k_git_hash;
+  out["command"] = command;
   out["disclaimer"] =
       "citsim is decision support for a qualified professional, not a medical device.";
   std::ostringstream scenario_text;
-  const toml::table scenario = core::effective_config(result.scenario);
-  scenario_text << toml::json_formatter(scenario);
+  scenario_text << toml::json_formatter(core::effective_config(scenario));
   out["scenario"] = ordered_json::parse(scenario_text.str());
+  return out;
+}
+
+ordered_json area_json(const simulation::AreaResult& area) {
+  ordered_json sessions = ordered_json::array();
+  const bool with_topical = area.absorption.has_value();
+  for (const auto& session : area.sessions) sessions.push_back(session_json(session, with_topical));
+  ordered_json out = {{"region", area.area.region},
+                      {"region_name", area.skin.region_name},
+                      {"area_cm2", area.area.area_m2 / units::cm2},
+                      {"skin", skin_json(area.skin)},
+                      {"sessions", sessions},
+                      {"timeline", timeline_json(area)},
+                      {"outcomes", outcomes_json(area)}};
+  if (with_topical) {
+    out["absorption_mass_balance_error"] = area.absorption->mass_balance_error;
+    out["absorption"] = absorption_json(*area.absorption);
+  }
+  return out;
+}
+
+ordered_json sources_json(const std::vector<simulation::Citation>& sources) {
+  ordered_json out = ordered_json::array();
+  for (const auto& c : sources) {
+    out.push_back({{"file", c.file}, {"id", c.id}, {"citation", c.text}});
+  }
+  return out;
+}
+
+ordered_json device_json(const device::DeviceSpec& d) {
+  ordered_json out = {{"model", d.id},
+                      {"name", d.name},
+                      {"kind", core::to_string(d.kind)},
+                      {"needles", d.needles},
+                      {"needle_length_mm", d.needle.length_m / units::mm},
+                      {"needle_diameter_mm", d.needle.diameter_m / units::mm},
+                      {"tip_angle_deg", d.needle.tip_angle_rad / units::degree},
+                      {"tip_radius_um", d.needle.tip_radius_m / units::um}};
+  return out;
+}
+
+ordered_json result_json(const simulation::SimulationResult& result) {
+  ordered_json out = result_header(result.scenario, "run");
   if (result.device) out["device"] = device_json(*result.device);
   ordered_json areas = ordered_json::array();
-  for (const auto& area : result.areas) {
-    ordered_json sessions = ordered_json::array();
-    const bool with_topical = area.absorption.has_value();
-    for (const auto& session : area.sessions) {
-      sessions.push_back(session_json(session, with_topical));
-    }
-    areas.push_back({{"region", area.area.region},
-                     {"region_name", area.skin.region_name},
-                     {"area_cm2", area.area.area_m2 / units::cm2},
-                     {"skin", skin_json(area.skin)},
-                     {"sessions", sessions},
-                     {"timeline", timeline_json(area)},
-                     {"outcomes", outcomes_json(area)}});
-    if (with_topical) {
-      areas.back()["absorption_mass_balance_error"] = area.absorption->mass_balance_error;
-      areas.back()["absorption"] = absorption_json(*area.absorption);
-    }
-  }
+  for (const auto& area : result.areas) areas.push_back(area_json(area));
   out["areas"] = areas;
   out["sources"] = sources_json(result.sources);
   return out;

@@ -16,6 +16,20 @@ namespace citsim::io {
 /// same scenario and seed give the same bytes.
 nlohmann::ordered_json result_json(const simulation::SimulationResult& result);
 
+/// The keys every result.json starts with: version, git hash, `command` ("run" or "plan"), the
+/// disclaimer and the scenario as read with every default filled.
+nlohmann::ordered_json result_header(const core::Scenario& scenario, std::string_view command);
+
+/// One area of result.json: region, skin, sessions, timeline, outcomes (and absorption with a
+/// topical), exactly as `run` writes it.
+nlohmann::ordered_json area_json(const simulation::AreaResult& area);
+
+/// result.json's `sources` from the citations.
+nlohmann::ordered_json sources_json(const std::vector<simulation::Citation>& sources);
+
+/// result.json's `device`.
+nlohmann::ordered_json device_json(const device::DeviceSpec& device);
+
 /// timeline.csv: open channels per cm^2 over time, per area.
 std::string timeline_csv(const simulation::SimulationResult& result);
 

@@ -73,6 +73,12 @@ OutcomeParameters OutcomeParameters::read(const std::filesystem::path& data_dir,
   return p;
 }
 
+bool topical_acts_on(const std::string& molecule, const std::string& concern) {
+  if (molecule == "minoxidil") return concern == "hair_loss";
+  if (molecule == "tranexamic_acid") return concern == "melasma" || concern == "hyperpigmentation";
+  return false;
+}
+
 double predict_endpoint(const OutcomeParameters& parameters, const ConcernScale& scale,
                         double baseline, const healing::HealingModel& model,
                         const healing::HealingTrajectory& trajectory, double assessment_s,

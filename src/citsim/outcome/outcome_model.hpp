@@ -68,6 +68,10 @@ struct TopicalExposure {
   bool daily = false;            ///< also applied at home between sessions
 };
 
+/// Whether the endpoint model gives a topical molecule an effect of its own on a concern
+/// (tranexamic acid on pigment, minoxidil on hair); other molecules act only through needling.
+bool topical_acts_on(const std::string& molecule, const std::string& concern);
+
 /// One concern's endpoint for one (virtual) patient at the assessment time.
 double predict_endpoint(const OutcomeParameters& parameters, const ConcernScale& scale,
                         double baseline, const healing::HealingModel& model,
