@@ -214,7 +214,7 @@ PlanFigures evaluate(const core::Scenario& patient, const core::Area& area, cons
   PlanFigures f;
   double no_pih = 1;
   for (std::size_t s = 0; s < sessions.size(); ++s) {
-    const double downtime = outcome::downtime_days(catalogs.outcomes, trajectory, s);
+    const double downtime = outcome::downtime_days(catalogs.outcomes, sessions[s].dose);
     const double pih = outcome::pih_risk(catalogs.outcomes, patient.patient.fitzpatrick,
                                          trajectory.sessions[s].inflammation_dose);
     f.downtime_days_total += downtime;
