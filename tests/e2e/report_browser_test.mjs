@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 // The HTML report in a real browser: headless Chromium (Debian's /usr/bin/chromium, or
-// $CITSIM_CHROMIUM) driven by playwright-core. Three pages:
+// $CITSIM_CHROMIUM) driven by playwright-core. Four pages:
 //   1. the report `citsim run examples/default.toml` writes;
 //   2. a `citsim plan` result (tests/e2e/fixtures/report_overlay.json merged into page 1's result:
 //      screening, a candidate cheek with its plan, alternatives, precautions and care, and a
 //      forehead that is not a candidate), rendered by the render_report helper through the same
 //      C++ code;
-//   3. a plan result for a patient who is not a candidate (fixtures/report_plan_not_candidate.json).
+//   3. a plan result for a patient who is not a candidate (fixtures/report_plan_not_candidate.json);
+//   4. the report `citsim plan examples/patient.toml` writes.
 // For each: no console error, no page error, no request leaving the file; every chart drew
 // points (data-rendered-points > 0); cross-sections, sources and disclaimer are there; the plan
 // pages show every plan section with the fixture's text.
-// Screenshots in BUILD_DIR: report-screenshot.png (1), report-screenshot-plan.png (2) and
-// report-screenshot-not-candidate.png (3); each page is also printed to PDF (in memory) to check
+// Screenshots in BUILD_DIR: report-screenshot.png (1), report-screenshot-plan.png (2),
+// report-screenshot-not-candidate.png (3) and report-screenshot-patient-plan.png (4); each page is also printed to PDF (in memory) to check
 // the print layout.
 //
 //   node report_browser_test.mjs CITSIM RENDER_REPORT SOURCE_DIR NODE_MODULES_DIR BUILD_DIR
@@ -80,6 +81,12 @@ run(renderReport, [join(tmp, "plan.json"), join(tmp, "plan.html")]);
 const notCandidate = JSON.parse(readFileSync(join(fixtures, "report_plan_not_candidate.json"), "utf8"));
 run(renderReport, [join(fixtures, "report_plan_not_candidate.json"), join(tmp, "not_candidate.html")]);
 
+// 4. The bundled example patient, planned by `citsim plan` as a user runs it.
+const patientDir = join(tmp, "patient");
+run(citsim, ["--quiet", "plan", join(sourceDir, "examples", "patient.toml"), "-o", patientDir]);
+const planned = JSON.parse(readFileSync(join(patientDir, "result.json"), "utf8"));
+const plannedAreas = planned.areas.filter((a) => a.candidate !== false).length;
+
 const pages = [
   {
     name: "example report", file: join(exampleDir, "report.html"), screenshot: join(buildDir, "report-screenshot.png"),
@@ -93,9 +100,19 @@ const pages = [
     name: "not-candidate report", file: join(tmp, "not_candidate.html"), screenshot: join(buildDir, "report-screenshot-not-candidate.png"),
     result: notCandidate, charts: {}, sections: ["screening"],
   },
+  {
+    name: "example patient's plan", file: join(patientDir, "report.html"), screenshot: join(buildDir, "report-screenshot-patient-plan.png"),
+    result: planned, charts: { open_fraction: plannedAreas, absorption: plannedAreas, timeline: plannedAreas, outcome_: plannedAreas }, sections: ["screening"],
+  },
 ];
 
 const mm = (x) => x.toFixed(2).replace(/(\.\d)0$/, "$1");  // 0.5, 0.75, 1.0 as the page writes them
+/// The cell's leading number is the value rounded to the digits the page shows.
+const shows = (cell, value) => {
+  const text = cell.trim().split(/\s/)[0];
+  const digits = (text.split(".")[1] || "").length;
+  return Math.abs(Number(text) - value) <= 0.5 * 10 ** -digits + 1e-12;
+};
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const cellTexts = (page, selector) => page.$$eval(selector, (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
 
@@ -143,8 +160,8 @@ async function checkPlanSections(page, name, result) {
       options.length === all.length && all.every((p, i) => options[i][1] === p.device && options[i][2] === p.needle_length_mm.map(mm).join(", ")),
       JSON.stringify(options));
     check(`${name}: ${area.region} plan figures (improvement, downtime, PIH risk %, score)`,
-      options[0][6] === String(area.plan.predicted_improvement_pct) && options[0][7].startsWith(String(area.plan.downtime_days_total)) &&
-      options[0][8] === String(Math.round(1000 * area.plan.pih_risk_max) / 10) && options[0][9] === String(area.plan.score), JSON.stringify(options[0]));
+      shows(options[0][6], area.plan.predicted_improvement_pct) && shows(options[0][7], area.plan.downtime_days_total) &&
+      shows(options[0][8], 100 * area.plan.pih_risk_max) && shows(options[0][9], area.plan.score), JSON.stringify(options[0]));
     const whyNot = await page.$$eval(`${at} ul.why-not .why`, (list) => list.map((s) => s.textContent));
     check(`${name}: ${area.region} why not each alternative`, same(whyNot, area.alternatives.map((a) => a.why_not)), JSON.stringify(whyNot));
     const limit = await page.$eval(`${at} [data-safe-limit]`, (p) => Number(p.dataset.safeLimit)).catch(() => null);
