@@ -113,10 +113,10 @@ struct SessionEffect {
   double intact_absorbed_kg_m2 = 0;
 };
 
-using EffectKey = std::tuple<std::string, double, int>;
+using EffectKey = std::tuple<std::string, double, int, std::string>;
 
 EffectKey key_of(const PlanSpec& spec, double length) {
-  return {spec.device_id, length, spec.passes};
+  return {spec.device_id, length, spec.passes, spec.serum};
 }
 
 core::Scenario session_scenario(const core::Scenario& patient, const PlanSpec& spec, double length,
@@ -272,7 +272,13 @@ std::vector<PlanSpec> candidate_plans(const core::Scenario& scenario, std::size_
                                       const PlannerCatalog& planner) {
   const auto& area = scenario.areas.at(area_index);
   const auto& grid = planner.search();
-  const ConcernRule* serum = serum_rule(area, planner);
+  // With a serum that acts on a concern (tranexamic acid, minoxidil) the plan without it is a
+  // candidate too, so the search shows what the serum adds; a glide serum without a modelled
+  // effect is simply applied.
+  std::vector<const ConcernRule*> serums{serum_rule(area, planner)};
+  if (serums.front() != nullptr && serum_acts(area, serums.front()->serum)) {
+    serums.push_back(nullptr);
+  }
   std::vector<int> session_counts;
   for (int n : grid.sessions) {
     if (n <= limits.max_sessions) session_counts.push_back(n);
@@ -301,20 +307,22 @@ std::vector<PlanSpec> candidate_plans(const core::Scenario& scenario, std::size_
       for (int p : passes) {
         for (int n : session_counts) {
           for (double interval : intervals) {
-            PlanSpec spec;
-            spec.device_id = device_id;
-            spec.device_kind = device.kind;
-            spec.needle_length_m.assign(static_cast<std::size_t>(n), length);
-            if (n > 1) spec.needle_length_m.front() = first;
-            spec.passes = p;
-            spec.sessions = n;
-            spec.interval_s = interval;
-            if (serum != nullptr) {
-              spec.serum = serum->serum;
-              spec.serum_concentration_fraction = serum->serum_concentration_fraction;
-              spec.serum_daily_applications = serum->serum_daily_applications;
+            for (const ConcernRule* serum : serums) {
+              PlanSpec spec;
+              spec.device_id = device_id;
+              spec.device_kind = device.kind;
+              spec.needle_length_m.assign(static_cast<std::size_t>(n), length);
+              if (n > 1) spec.needle_length_m.front() = first;
+              spec.passes = p;
+              spec.sessions = n;
+              spec.interval_s = interval;
+              if (serum != nullptr) {
+                spec.serum = serum->serum;
+                spec.serum_concentration_fraction = serum->serum_concentration_fraction;
+                spec.serum_daily_applications = serum->serum_daily_applications;
+              }
+              out.push_back(std::move(spec));
             }
-            out.push_back(std::move(spec));
           }
         }
       }
@@ -332,7 +340,6 @@ AreaSearch search_area(const core::Scenario& scenario, std::size_t area_index,
   const auto candidates = candidate_plans(scenario, area_index, limits, catalogs, planner);
   AreaSearch out;
   if (candidates.empty()) return out;
-  const bool acts = serum_acts(area, candidates.front().serum);
 
   // Every (device, length, passes) once: the candidates share them.
   std::map<EffectKey, SessionEffect> effects;
@@ -346,8 +353,8 @@ AreaSearch search_area(const core::Scenario& scenario, std::size_t area_index,
   }
   parallel_for(keys.size(), [&](std::size_t i) {
     const auto& [key, spec] = keys[i];
-    effects.at(key) = session_effect(scenario, area_index, skin, *spec, std::get<1>(key), acts,
-                                     catalogs, planner);
+    effects.at(key) = session_effect(scenario, area_index, skin, *spec, std::get<1>(key),
+                                     serum_acts(area, spec->serum), catalogs, planner);
   });
 
   const auto injured = std::chrono::steady_clock::now();
@@ -355,7 +362,8 @@ AreaSearch search_area(const core::Scenario& scenario, std::size_t area_index,
                 std::chrono::duration<double, std::milli>(injured - started).count());
   std::vector<PlanFigures> figures(candidates.size());
   parallel_for(candidates.size(), [&](std::size_t i) {
-    figures[i] = evaluate(scenario, area, candidates[i], effects, acts, catalogs, planner);
+    figures[i] = evaluate(scenario, area, candidates[i], effects,
+                          serum_acts(area, candidates[i].serum), catalogs, planner);
   });
 
   out.evaluated = candidates.size();

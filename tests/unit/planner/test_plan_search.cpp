@@ -96,6 +96,34 @@ TEST(PlanSearch, ADowntimeLimitNoPlanMeetsLeavesNoPlanAndReportsTheGentlest) {
   EXPECT_LT(search.least_downtime_days, 1e9);
 }
 
+TEST(PlanSearch, AnActiveSerumIsSearchedAgainstNoSerumAndWinsWhereItActs) {
+  const auto scenario = core::parse_scenario(
+      "[patient]\nage_years = 40\nfitzpatrick = 3\n[[area]]\nregion = \"cheek\"\n"
+      "area_cm2 = 30\nconcerns = [{ kind = \"melasma\", severity = 12 }]\n"
+      "[simulation]\ncohort_size = 16\n",
+      "p.toml");
+  const auto limits = limits_for(scenario, 0);
+  const auto candidates = candidate_plans(scenario, 0, limits, catalogs(), planner_catalog());
+  const auto with_serum = std::count_if(candidates.begin(), candidates.end(),
+                                        [](const PlanSpec& p) { return !p.serum.empty(); });
+  EXPECT_EQ(2 * with_serum, static_cast<long>(candidates.size()));
+
+  const auto search = search_area(scenario, 0, limits, catalogs(), planner_catalog());
+  ASSERT_FALSE(search.ranked.empty());
+  const auto& best = search.ranked.front();
+  EXPECT_EQ(best.spec.serum, "tranexamic_acid") << best.label;
+  // The same plan without the serum: same injury, so the same downtime and risk, but less gain.
+  const auto bare = std::find_if(search.ranked.begin(), search.ranked.end(), [&](const auto& p) {
+    return p.spec.serum.empty() && p.spec.device_id == best.spec.device_id &&
+           p.spec.needle_length_m == best.spec.needle_length_m &&
+           p.spec.passes == best.spec.passes && p.spec.sessions == best.spec.sessions &&
+           p.spec.interval_s == best.spec.interval_s;
+  });
+  ASSERT_NE(bare, search.ranked.end());
+  EXPECT_LT(bare->figures.improvement_pct, best.figures.improvement_pct);
+  EXPECT_DOUBLE_EQ(bare->figures.downtime_days_total, best.figures.downtime_days_total);
+}
+
 TEST(PlanSearch, FitzpatrickVGetsAGentlerPlanThanIIForTheSameArea) {
   auto chosen = [](int fitzpatrick) {
     const auto scenario = core::parse_scenario(patient_file("", "", "", fitzpatrick), "p.toml");
