@@ -79,9 +79,11 @@ std::string why_not(const RankedPlan& alternative, const RankedPlan& chosen,
             [](const Term& x, const Term& y) { return x.contribution < y.contribution; });
   std::vector<std::string> against;
   std::vector<std::string> for_it;
+  // A difference below what the text prints (a hundredth of a percentage point) is no reason.
+  constexpr double k_noticeable = 5e-5;
   for (const auto& t : terms) {
-    if (t.contribution < -1e-6) against.push_back(t.worse);
-    if (t.contribution > 1e-6) for_it.push_back(t.better);
+    if (t.contribution < -k_noticeable) against.push_back(t.worse);
+    if (t.contribution > k_noticeable) for_it.push_back(t.better);
   }
   std::string text = fmt::format("score {:.3f} vs {:.3f} for the chosen plan", a.score, c.score);
   if (!against.empty()) text += ": " + fmt::format("{}", fmt::join(against, ", "));

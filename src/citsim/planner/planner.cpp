@@ -81,6 +81,14 @@ void simulate_chosen_plans(const core::Scenario& scenario, const simulation::Cat
           .count());
 }
 
+/// Whether two plans are the same protocol on the same kind of device (they may differ in the
+/// cartridge or model only).
+bool same_settings(const PlanSpec& a, const PlanSpec& b) {
+  return a.device_kind == b.device_kind && a.needle_length_m == b.needle_length_m &&
+         a.passes == b.passes && a.sessions == b.sessions && a.interval_s == b.interval_s &&
+         a.serum == b.serum;
+}
+
 }  // namespace
 
 void check_patient_file(const core::Scenario& scenario, const simulation::Catalogs& catalogs,
@@ -221,6 +229,15 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
         search.ranked.size()));
     plan.plan = search.ranked.front();
     for (std::size_t i = 1; i < search.ranked.size() && plan.alternatives.size() < 2; ++i) {
+      // An alternative a clinician can choose instead: another protocol, not the same settings
+      // on another cartridge of the same kind of device.
+      const auto same_protocol = [&](const RankedPlan& other) {
+        return same_settings(search.ranked[i].spec, other.spec);
+      };
+      if (same_protocol(*plan.plan) ||
+          std::any_of(plan.alternatives.begin(), plan.alternatives.end(), same_protocol)) {
+        continue;
+      }
       RankedPlan alternative = search.ranked[i];
       alternative.why_not = why_not(alternative, *plan.plan, planner.score());
       plan.alternatives.push_back(std::move(alternative));

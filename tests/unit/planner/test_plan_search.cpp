@@ -171,7 +171,14 @@ TEST(Plan, TheChosenPlanIsSimulatedAsRunWouldSimulateIt) {
     const auto& area = result.areas[a];
     ASSERT_TRUE(area.plan && area.simulated && area.care);
     EXPECT_LE(area.alternatives.size(), 2u);
+    // The alternatives are other protocols, not the chosen settings on another cartridge.
+    if (area.alternatives.size() == 2) {
+      EXPECT_NE(area.alternatives[0].label.substr(area.alternatives[0].label.find(',')),
+                area.alternatives[1].label.substr(area.alternatives[1].label.find(',')));
+    }
     for (const auto& alternative : area.alternatives) {
+      EXPECT_NE(alternative.label.substr(alternative.label.find(',')),
+                area.plan->label.substr(area.plan->label.find(',')));
       EXPECT_LE(alternative.figures.score, area.plan->figures.score);
       EXPECT_FALSE(alternative.why_not.empty());
     }
