@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The unsplit implicit solver against the explicit reference on a channel-in-tissue problem,
 // where the LOD splitting errs most: at the same step it must be far closer than LOD.
+#include <omp.h>
+
 #include <cmath>
 #include <cstdint>
 #include <utility>
@@ -115,6 +117,26 @@ TEST(Diffusion3dImplicit, SmallAggregatesCutTheIterationsOfLateralScales) {
   EXPECT_NEAR(amounts[1], amounts[0], 1e-8 * amounts[0]);
   EXPECT_LT(static_cast<double>(iterations[1]), 0.8 * static_cast<double>(iterations[0]))
       << "plane means " << iterations[0] << ", 4 x 4 aggregates " << iterations[1];
+}
+
+TEST(Diffusion3dImplicit, AggregatedCoarseLevelGivesTheSameBitsForOneAndTwoThreads) {
+  // 48 x 48 x 20 cells: above the size at which the kernel goes parallel.
+  const Grid3d grid(48, 48, 10e-6, std::vector<double>(20, 5e-6));
+  std::vector<double> fields[2];
+  for (int threads = 1; threads <= 2; ++threads) {
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    Diffusion3dImplicit solver(grid, channel_materials(), dirichlet_top());
+    solver.set_coarse_block_side(6);
+    auto ids = solver.material_ids();
+    for (std::size_t k = 0; k < 14; ++k) {
+      for (std::size_t c : {5u, 29u}) ids[grid.index(c, 11, k)] = 1;
+    }
+    for (int i = 0; i < 3; ++i) solver.step(30.0);
+    omp_set_num_threads(saved);
+    fields[threads - 1].assign(solver.potential().begin(), solver.potential().end());
+  }
+  EXPECT_TRUE(fields[0] == fields[1]);
 }
 
 TEST(Diffusion3dImplicit, CoarseLevelKeepsTheKernelWithin24BytesPerVoxel) {
