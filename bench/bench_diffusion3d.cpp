@@ -6,8 +6,10 @@
 // "L3 cache: 480 MiB (1 instance)", a VM's view of the host's L3), at 1 and 2 threads, in GB/s
 // counting 24 bytes per element as STREAM does; (b) voxel-updates per second of one LOD step,
 // float and double, 1 and 2 threads, on a grid that fits in cache and one whose working set is
-// at least 4× the LLC, with the fraction of the roofline; (c) the explicit reference's
-// voxel-updates per second on the same two grids.
+// at least 4× the LLC, with the fraction of the roofline; (c) the implicit kernel's (voxel3d's
+// default) voxel-iterations per second of conjugate gradients, double, 1 and 2 threads, on the
+// same two regimes (59 bytes per voxel-iteration, see k_implicit_bytes_per_iteration); (d) the
+// explicit reference's voxel-updates per second on the same two grids.
 //
 // Bytes a LOD step must move per voxel: the step is two passes over the field. Pass 1 solves
 // the x and then the y lines of each horizontal plane while it is in cache; pass 2 the z lines
@@ -21,6 +23,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -30,6 +33,7 @@
 #include <benchmark/benchmark.h>
 
 #include "citsim/numerics/diffusion3d.hpp"
+#include "citsim/numerics/diffusion3d_implicit.hpp"
 #include "citsim/numerics/diffusion3d_reference.hpp"
 
 namespace {
@@ -160,6 +164,49 @@ void BM_LodStep(benchmark::State& state, bool in_cache, int threads) {
             [&] { return solver.step(1.0); });
 }
 
+/// One conjugate-gradient iteration of the implicit kernel moves, per voxel, at least: the
+/// product p·(M + A)p reads p (float) and the ids; the update reads p and the ids again, reads
+/// and writes u and r (double) and runs the column solves on r while it is in cache; the next
+/// direction reads r and the ids and reads and writes p: (4 + 1) + (4 + 1 + 16 + 16) + (8 + 1 +
+/// 8) = 59 bytes. Timed per step (first residual, iterations, balance), counted per iteration.
+constexpr double k_implicit_bytes_per_iteration = 59;
+
+void BM_ImplicitIteration(benchmark::State& state, bool in_cache, int threads) {
+  omp_set_num_threads(threads);
+  GridChoice choice = grid_for(in_cache, sizeof(double));
+  if (!in_cache) {
+    // 21 bytes a voxel: the field, residual and direction (8 + 8 + 4) and the ids.
+    choice.nz = (4 * last_level_cache_bytes()) / (choice.nx * choice.ny * 21) + 1;
+  }
+  const Grid3d grid(choice.nx, choice.ny, 10e-6, skin_like_dz(choice.nz));
+  Diffusion3dBoundary boundary;
+  boundary.top_transfer_m_s = 1e-6;
+  boundary.outside_potential = 1.0;
+  Diffusion3dImplicit solver(grid, k_materials, boundary);
+  paint(solver, grid);
+  // A loose tolerance: a few iterations per step, so the out-of-cache grid runs in seconds.
+  solver.set_tolerance(1e-3);
+  solver.step(1.0);
+  double seconds = 0;
+  std::uint64_t iterations = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    auto balance = solver.step(1.0);
+    benchmark::DoNotOptimize(balance);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    iterations += static_cast<std::uint64_t>(solver.last_iterations());
+  }
+  const double rate = static_cast<double>(grid.size()) * static_cast<double>(iterations) / seconds;
+  state.counters["voxel_iterations/s"] = rate;
+  state.counters["iterations/step"] =
+      static_cast<double>(iterations) / static_cast<double>(state.iterations());
+  state.counters["threads"] = threads;
+  state.counters["bytes/voxel"] = k_implicit_bytes_per_iteration;
+  state.counters["roofline_fraction"] =
+      k_implicit_bytes_per_iteration * rate / (g_triad_gb_s[threads] * 1e9);
+  state.SetLabel(choice.regime);
+}
+
 void BM_ExplicitReference(benchmark::State& state, bool in_cache) {
   const GridChoice choice = grid_for(in_cache, sizeof(double));
   const Grid3d grid(choice.nx, choice.ny, 10e-6, skin_like_dz(choice.nz));
@@ -202,6 +249,13 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
       benchmark::RegisterBenchmark(("BM_LodStep<double>" + suffix).c_str(), BM_LodStep<double>,
+                                   in_cache, threads)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
+    for (const int threads : {1, 2}) {
+      const std::string suffix = std::string("/") + regime + "/threads:" + std::to_string(threads);
+      benchmark::RegisterBenchmark(("BM_ImplicitIteration" + suffix).c_str(), BM_ImplicitIteration,
                                    in_cache, threads)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();

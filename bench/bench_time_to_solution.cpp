@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Time to solution: how much sooner voxel3d (the LOD kernel) reaches the cumulative absorption
-// at 24 h than a plain explicit 7-point update in double (numerics::Diffusion3dReference behind
+// Time to solution: how much sooner voxel3d (its default kernel, the unsplit implicit one,
+// numerics::Diffusion3dImplicit) reaches the cumulative absorption at 24 h than a plain explicit
+// 7-point update in double (numerics::Diffusion3dReference behind
 // Voxel3dKernel::explicit_reference: same grid, materials, film and channel events). The
 // channels' aqueous diffusion is 10^6-10^7 times faster than the stratum corneum's, so the
-// explicit update is bound to steps of a few milliseconds.
+// explicit update is bound to steps of milliseconds.
 //
 // The problem: cheek skin, two channels of the pen-12 needle (its default 1.0 mm setting at
 // moderate pressure, depth and radius profile from the injury stage) in a 0.4 mm periodic patch
@@ -12,25 +13,27 @@
 // about 0.6 h, channels close with a half-life of about 0.6 h).
 //
 // Per case, with H = 180 s (by then most of the dose has entered through the channels: H covers
-// the steep part of the curve, where the kernels differ most):
-//  1. LOD's step while channels are open (Voxel3dInput::channel_step_s) is halved from 2 s until
-//     its estimated error at H is below 0.5 %: LOD is first order in time, so the error of
-//     A(step) is about 2 (A(step) - A(step / 2)). Its splitting constant beside the lumen is
-//     large (docs/model.md): the default step (up to a fifth of the channels' half-life) is off
-//     by far more at H, and is shown for comparison.
-//  2. The explicit reference runs to H on the same steps (channels close at step boundaries),
-//     each split into equal substeps no longer than its stability limit; timed. The check: LOD
-//     within 1 % of it at H.
-//  3. LOD runs to 24 h with that step, timed with 2 threads and with 1; and once more with half
-//     the step, whose change estimates LOD's remaining error at 24 h.
-//  4. The explicit reference's 24 h wall time is extrapolated, not run: its cost per step (from
-//     2.) times the steps its stability limit demands over 24 h on the same steps and events,
-//     counted by Voxel3dKernel::explicit_reference_count_only (the step sequence does not depend
-//     on the field).
+// the steep part of the curve, where the time error is largest; by 24 h nearly all of the dose
+// is absorbed, so agreement there alone would say little):
+//  1. The implicit kernel's steps (Voxel3dInput::step_scale times the default sequence: 1 s
+//     growing by 25 %, limited by the channels' half-life and the film's drying) are halved
+//     from the default until its estimated error at H is below 0.5 %: backward Euler is first
+//     order in time, so A(scale) - A(0) is about 2 (A(scale) - A(scale / 2)).
+//  2. The explicit reference runs to H on the same outer steps (channels close at step
+//     boundaries), each split into equal substeps no longer than its stability limit; timed.
+//     The check: the implicit kernel within 1 % of it at H.
+//  3. The implicit kernel runs to 24 h on those steps, timed with 2 threads and with 1 (with its
+//     CG iterations); and once more with half the steps, whose change estimates its remaining
+//     error at 24 h.
+//  4. The explicit reference's 24 h wall time is extrapolated, not run (it would take hours):
+//     its cost per substep (from 2. and two short runs) times the substeps its stability limit
+//     demands over 24 h on the same outer steps and events, counted by
+//     Voxel3dKernel::explicit_reference_count_only (the step sequence does not depend on the
+//     field).
 //
-// Build with `cmake --preset bench && cmake --build --preset bench`, run
-// build/bench/bench/bench_time_to_solution (about 7 minutes on 2 cores). Its lines starting
-// with "|" form the table.
+// Build with `cmake --preset bench && cmake --build --preset bench --target
+// bench_time_to_solution`, run build/bench/bench/bench_time_to_solution (a few minutes on 2
+// cores). Its lines starting with "|" form the table.
 #include <omp.h>
 
 #include <algorithm>
@@ -57,13 +60,12 @@ constexpr double k_horizon_s = 180;
 constexpr double k_end_s = 24 * units::hour;
 /// The explicit reference's cost per step is also taken from two runs this long.
 constexpr double k_cost_check_s = 10;
-/// Timed LOD runs to 24 h: the shortest of this many.
+/// Timed implicit runs to 24 h: the shortest of this many.
 constexpr int k_repeats = 3;
 constexpr double k_agreement = 0.01;
-/// LOD's step is chosen for half the agreement asked, leaving room for the estimate's own error.
+/// The step is chosen for half the agreement asked, leaving room for the estimate's own error.
 constexpr double k_estimated_error = 0.5 * k_agreement;
-constexpr double k_first_channel_step_s = 2.0;
-constexpr double k_smallest_channel_step_s = 0.01;
+constexpr double k_smallest_step_scale = 1.0 / 64;
 /// ug/cm2 per kg/m2.
 constexpr double k_ug_cm2 = units::cm2 / units::ug;
 /// The active applied: 1 % of a 2 mg/cm2 film.
@@ -152,24 +154,18 @@ double relative(double value, double reference) {
   return (value - reference) / reference;
 }
 
-std::string step_label(double step_s) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%g s steps with channels open", step_s);
-  return text;
-}
-
 /// The figures of one case that go into the table.
 struct Row {
   std::string name;
   std::size_t nx = 0, nz = 0;
-  double channel_step_s = 0;
+  double step_scale = 1;
   double explicit_h = 0;  ///< explicit absorption at H (kg/m2)
   std::uint64_t explicit_h_steps = 0;
   double explicit_h_wall_s = 0;
   std::uint64_t explicit_24h_steps = 0;
   double explicit_per_step_s = 0;
   double explicit_24h_wall_s = 0;  ///< extrapolated
-  Run lod_2, lod_1, lod_half, lod_default;
+  Run implicit_2, implicit_1, implicit_half;
 };
 
 Row run_case(const simulation::Catalogs& catalogs, bool occluded) {
@@ -181,29 +177,33 @@ Row run_case(const simulation::Catalogs& catalogs, bool occluded) {
               problem.input.radius_m(problem.depth_m, 0) / units::um,
               problem.half_life_s / units::hour);
 
-  // 1. LOD's step while channels are open, halved until its estimated error at H is small: it
-  //    is first order in time, so A(step) - A(0) is about 2 (A(step) - A(step / 2)).
-  transport::Voxel3dInput lod_input = problem.input;
-  lod_input.channel_step_s = k_first_channel_step_s;
-  double at_h = absorbed_at(run(lod_input, catalogs, k_horizon_s, 2).result, k_horizon_s);
-  for (double step = k_first_channel_step_s; step > k_smallest_channel_step_s; step /= 2) {
-    lod_input.channel_step_s = 0.5 * step;
-    const double at_h_half =
-        absorbed_at(run(lod_input, catalogs, k_horizon_s, 2).result, k_horizon_s);
-    const double estimate = 2 * relative(at_h, at_h_half);
+  // 1. The implicit kernel's steps, halved from the default until the estimated error at H is
+  //    small: backward Euler is first order, so A(scale) - A(0) is about 2 (A(scale) -
+  //    A(scale / 2)).
+  transport::Voxel3dInput input = problem.input;
+  input.kernel = transport::Voxel3dKernel::implicit;
+  input.step_scale = 1;
+  Run at_scale = run(input, catalogs, k_horizon_s, 2);
+  for (double scale = 1; scale >= k_smallest_step_scale; scale /= 2) {
+    input.step_scale = 0.5 * scale;
+    const Run at_half = run(input, catalogs, k_horizon_s, 2);
+    const double at_h = absorbed_at(at_scale.result, k_horizon_s);
+    const double estimate = 2 * relative(at_h, absorbed_at(at_half.result, k_horizon_s));
     std::printf(
-        "LOD, %.4g s steps while channels are open: %.4f ug/cm2 at H, estimated error "
-        "%+.2f %%\n",
-        step, at_h * k_ug_cm2, 100 * estimate);
-    row.channel_step_s = step;
+        "implicit, step scale %.4g: %zu steps, %llu CG iterations to H, %.4f ug/cm2 at H, "
+        "estimated error %+.2f %%\n",
+        scale, at_scale.result.absorption.steps,
+        static_cast<unsigned long long>(at_scale.result.kernel_iterations), at_h * k_ug_cm2,
+        100 * estimate);
+    row.step_scale = scale;
     if (std::abs(estimate) <= k_estimated_error) break;
-    at_h = at_h_half;
+    at_scale = at_half;
   }
-  lod_input.channel_step_s = row.channel_step_s;
+  input.step_scale = row.step_scale;
 
-  // 2. The explicit reference to H, on the same steps (channels close at step boundaries) split
-  //    into substeps at its stability limit.
-  auto explicit_input = lod_input;
+  // 2. The explicit reference to H, on the same outer steps (channels close at step
+  //    boundaries) split into substeps at its stability limit.
+  auto explicit_input = input;
   explicit_input.kernel = transport::Voxel3dKernel::explicit_reference;
   const Run reference = run(explicit_input, catalogs, k_horizon_s, 1);
   row.nx = reference.result.nx;
@@ -226,13 +226,12 @@ Row run_case(const simulation::Catalogs& catalogs, bool occluded) {
       1e3 * k_horizon_s / static_cast<double>(row.explicit_h_steps), reference.wall_s,
       1e6 * per_step_s);
 
-  // 3. LOD to 24 h: timed on 2 threads and 1, then with half the step and with the default.
-  row.lod_2 = run(lod_input, catalogs, k_end_s, 2, k_repeats);
-  row.lod_1 = run(lod_input, catalogs, k_end_s, 1, k_repeats);
-  auto half_input = lod_input;
-  half_input.channel_step_s = 0.5 * lod_input.channel_step_s;
-  row.lod_half = run(half_input, catalogs, k_end_s, 2);
-  row.lod_default = run(problem.input, catalogs, k_end_s, 2);
+  // 3. The implicit kernel to 24 h: timed on 2 threads and 1, then with half the steps.
+  row.implicit_2 = run(input, catalogs, k_end_s, 2, k_repeats);
+  row.implicit_1 = run(input, catalogs, k_end_s, 1, k_repeats);
+  auto half_input = input;
+  half_input.step_scale = 0.5 * input.step_scale;
+  row.implicit_half = run(half_input, catalogs, k_end_s, 2);
 
   // 4. The explicit reference's steps over 24 h with the same events, counted.
   explicit_input.kernel = transport::Voxel3dKernel::explicit_reference_count_only;
@@ -240,15 +239,14 @@ Row run_case(const simulation::Catalogs& catalogs, bool occluded) {
   row.explicit_24h_steps = count.result.kernel_steps;
   row.explicit_24h_wall_s = per_step_s * static_cast<double>(row.explicit_24h_steps);
   std::printf(
-      "explicit over 24 h: %llu steps counted (%zu of LOD's steps split into equal "
-      "substeps at the stability limit)\n",
+      "explicit over 24 h: %llu steps counted (%zu outer steps split into equal substeps at "
+      "the stability limit)\n",
       static_cast<unsigned long long>(row.explicit_24h_steps), count.result.absorption.steps);
   std::printf("absorbed, ug/cm2     %10s %10s %10s %10s %10s\n", "60 s", "H", "1 h", "4 h", "24 h");
   const std::vector<std::pair<const char*, const transport::Voxel3dResult*>> curves = {
       {"explicit (to H)", &reference.result},
-      {"LOD chosen step", &row.lod_2.result},
-      {"LOD half step", &row.lod_half.result},
-      {"LOD default steps", &row.lod_default.result}};
+      {"implicit", &row.implicit_2.result},
+      {"implicit half step", &row.implicit_half.result}};
   for (const auto& [name, result] : curves) {
     std::printf("  %-18s", name);
     for (double t : {60.0, k_horizon_s, 1 * units::hour, 4 * units::hour, k_end_s}) {
@@ -266,30 +264,33 @@ Row run_case(const simulation::Catalogs& catalogs, bool occluded) {
 
 void print_table(const std::vector<Row>& rows) {
   std::printf(
-      "\n| case | grid | kernel | steps to 24 h | wall to 24 h (s) | absorbed at H "
-      "(ug/cm2) | vs explicit at H | absorbed at 24 h (ug/cm2) |\n");
-  std::printf("|---|---|---|---:|---:|---:|---:|---:|\n");
+      "\n| case | grid | kernel | steps to 24 h | CG iterations | wall to 24 h (s) | absorbed at "
+      "H (ug/cm2) | vs explicit at H | absorbed at 24 h (ug/cm2) |\n");
+  std::printf("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
   for (const Row& r : rows) {
     const std::string grid = std::to_string(r.nx) + "x" + std::to_string(r.nx) + "x" +
                              std::to_string(r.nz) + " (" + std::to_string(r.nx * r.nx * r.nz) +
                              " voxels)";
     std::printf(
-        "| %s | %s | explicit 7-point, 1 thread | %llu (counted) | %.0f (extrapolated: "
+        "| %s | %s | explicit 7-point, 1 thread | %llu (counted) | - | %.0f (extrapolated: "
         "%.1f us/step x %llu steps) | %.4f | - | - |\n",
         r.name.c_str(), grid.c_str(), static_cast<unsigned long long>(r.explicit_24h_steps),
         r.explicit_24h_wall_s, 1e6 * r.explicit_per_step_s,
         static_cast<unsigned long long>(r.explicit_24h_steps), r.explicit_h * k_ug_cm2);
-    auto lod_line = [&](const char* kernel, const Run& lod) {
-      const double at_h = absorbed_at(lod.result, k_horizon_s);
-      std::printf("| %s | %s | %s | %zu | %.2f | %.4f | %+.2f %% | %.4f |\n", r.name.c_str(),
-                  grid.c_str(), kernel, lod.result.absorption.steps, lod.wall_s, at_h * k_ug_cm2,
-                  100 * relative(at_h, r.explicit_h), absorbed_at(lod.result, k_end_s) * k_ug_cm2);
+    auto implicit_line = [&](const std::string& kernel, const Run& run) {
+      const double at_h = absorbed_at(run.result, k_horizon_s);
+      std::printf("| %s | %s | %s | %zu | %llu | %.2f | %.4f | %+.2f %% | %.4f |\n", r.name.c_str(),
+                  grid.c_str(), kernel.c_str(), run.result.absorption.steps,
+                  static_cast<unsigned long long>(run.result.kernel_iterations), run.wall_s,
+                  at_h * k_ug_cm2, 100 * relative(at_h, r.explicit_h),
+                  absorbed_at(run.result, k_end_s) * k_ug_cm2);
     };
-    const std::string chosen = "LOD, " + step_label(r.channel_step_s);
-    lod_line((chosen + ", 2 threads").c_str(), r.lod_2);
-    lod_line((chosen + ", 1 thread").c_str(), r.lod_1);
-    lod_line(("LOD, " + step_label(0.5 * r.channel_step_s) + ", 2 threads").c_str(), r.lod_half);
-    lod_line("LOD, default steps, 2 threads", r.lod_default);
+    char scale[64];
+    std::snprintf(scale, sizeof scale, "implicit, step scale %g", r.step_scale);
+    implicit_line(std::string(scale) + ", 2 threads", r.implicit_2);
+    implicit_line(std::string(scale) + ", 1 thread", r.implicit_1);
+    std::snprintf(scale, sizeof scale, "implicit, step scale %g", 0.5 * r.step_scale);
+    implicit_line(std::string(scale) + ", 2 threads", r.implicit_half);
   }
   std::printf(
       "\nThe dose is %.0f ug/cm2: by 24 h nearly all of it is absorbed, so the 24 h figure alone "
@@ -297,20 +298,17 @@ void print_table(const std::vector<Row>& rows) {
       "curve.\n",
       k_dose_ug_cm2);
   for (const Row& r : rows) {
-    const double a24 = absorbed_at(r.lod_2.result, k_end_s);
-    const double a24_half = absorbed_at(r.lod_half.result, k_end_s);
-    const double off_h = relative(absorbed_at(r.lod_2.result, k_horizon_s), r.explicit_h);
+    const double a24 = absorbed_at(r.implicit_2.result, k_end_s);
+    const double a24_half = absorbed_at(r.implicit_half.result, k_end_s);
+    const double off_h = relative(absorbed_at(r.implicit_2.result, k_horizon_s), r.explicit_h);
     std::printf(
-        "%s: explicit / LOD wall time to 24 h = %.0fx (LOD on 2 threads), %.0fx (LOD on "
-        "1 thread); LOD at H %+.2f %% from the explicit (%s); LOD at 24 h changes by "
-        "%+.3f %% when its step is halved; LOD with its default steps: %+.2f %% at H, %+.2f %% "
-        "at 24 h\n",
-        r.name.c_str(), r.explicit_24h_wall_s / r.lod_2.wall_s,
-        r.explicit_24h_wall_s / r.lod_1.wall_s, 100 * off_h,
+        "%s: explicit / implicit wall time to 24 h = %.0fx (implicit on 2 threads), %.0fx (on "
+        "1 thread); implicit at H %+.2f %% from the explicit (%s); implicit at 24 h changes by "
+        "%+.3f %% when its steps are halved\n",
+        r.name.c_str(), r.explicit_24h_wall_s / r.implicit_2.wall_s,
+        r.explicit_24h_wall_s / r.implicit_1.wall_s, 100 * off_h,
         std::abs(off_h) <= k_agreement ? "within 1 %" : "NOT within 1 %",
-        100 * relative(a24_half, a24),
-        100 * relative(absorbed_at(r.lod_default.result, k_horizon_s), r.explicit_h),
-        100 * relative(absorbed_at(r.lod_default.result, k_end_s), a24));
+        100 * relative(a24_half, a24));
   }
 }
 
@@ -318,12 +316,12 @@ void print_table(const std::vector<Row>& rows) {
 
 int main() {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when the output goes to a file
-  std::printf("time to solution: voxel3d (LOD) against the explicit 7-point reference\n");
+  std::printf("time to solution: voxel3d (implicit) against the explicit 7-point reference\n");
   std::printf("machine: %s, %d threads available\n", cpu_model().c_str(), omp_get_num_procs());
   std::printf(
-      "H = %.0f s; LOD's step while channels are open is halved from %.0f s until its "
+      "H = %.0f s; the implicit kernel's steps are halved from the default until its "
       "estimated error at H is below %.1f %%; agreement asked at H: %.0f %%\n",
-      k_horizon_s, k_first_channel_step_s, 100 * k_estimated_error, 100 * k_agreement);
+      k_horizon_s, 100 * k_estimated_error, 100 * k_agreement);
   std::printf(
       "the explicit 24 h wall time is EXTRAPOLATED, not run: its measured cost per step (the "
       "least of its run to H and two runs to %.0f s) times the steps counted over 24 h\n",

@@ -1,12 +1,44 @@
 // SPDX-License-Identifier: MIT
 #include "citsim/numerics/compartment_diffusion_1d.hpp"
 
+#include <algorithm>
+
 #include <Eigen/SparseCore>
 #include <Eigen/SparseLU>
 
 #include "citsim/core/error.hpp"
 
 namespace citsim::numerics {
+
+struct SparseLuCache::Impl {
+  Eigen::SparseLU<Eigen::SparseMatrix<double>> solver;
+  std::vector<int> outer;  // the analysed pattern
+  std::vector<int> inner;
+
+  /// Factors `matrix`, reusing the symbolic analysis when the pattern is the one analysed last.
+  void factor(const Eigen::SparseMatrix<double>& matrix) {
+    const auto n_outer = static_cast<std::size_t>(matrix.outerSize()) + 1;
+    const auto n_inner = static_cast<std::size_t>(matrix.nonZeros());
+    const bool same = outer.size() == n_outer && inner.size() == n_inner &&
+                      std::equal(outer.begin(), outer.end(), matrix.outerIndexPtr()) &&
+                      std::equal(inner.begin(), inner.end(), matrix.innerIndexPtr());
+    if (!same) {
+      solver.analyzePattern(matrix);
+      outer.assign(matrix.outerIndexPtr(), matrix.outerIndexPtr() + n_outer);
+      inner.assign(matrix.innerIndexPtr(), matrix.innerIndexPtr() + n_inner);
+    }
+    solver.factorize(matrix);
+  }
+};
+
+SparseLuCache::SparseLuCache() : m_impl(std::make_unique<Impl>()) {}
+SparseLuCache::~SparseLuCache() = default;
+SparseLuCache& SparseLuCache::operator=(const SparseLuCache& other) {
+  if (this != &other) m_impl = std::make_unique<Impl>();
+  return *this;
+}
+SparseLuCache::SparseLuCache(SparseLuCache&&) noexcept = default;
+SparseLuCache& SparseLuCache::operator=(SparseLuCache&&) noexcept = default;
 
 namespace {
 
@@ -160,8 +192,9 @@ const CompartmentDiffusion1D::StepFluxes& CompartmentDiffusion1D::step(double dt
   Eigen::SparseMatrix<double> matrix(static_cast<Eigen::Index>(unknowns),
                                      static_cast<Eigen::Index>(unknowns));
   matrix.setFromTriplets(entries.begin(), entries.end());
-  Eigen::SparseLU<Eigen::SparseMatrix<double>> solver;
-  solver.compute(matrix);
+  matrix.makeCompressed();
+  auto& solver = m_lu.impl().solver;
+  m_lu.impl().factor(matrix);
   if (solver.info() != Eigen::Success) {
     throw core::InternalError("CompartmentDiffusion1D: the implicit system is singular");
   }

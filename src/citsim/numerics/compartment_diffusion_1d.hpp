@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace citsim::numerics {
@@ -18,6 +19,25 @@ namespace citsim::numerics {
 /// in time with one sparse LU per step: unconditionally stable and conservative, so that the
 /// stored amount changes only by what the sinks and the bottom remove (to round-off).
 /// Only adjacent compartments (c, c + 1) exchange.
+/// The sparse LU of the last step's matrix, kept so that a step whose matrix has the same
+/// sparsity pattern (most of them) skips the symbolic analysis (the fill-reducing ordering),
+/// which took as long as the numeric factorization. A copy starts empty.
+class SparseLuCache {
+ public:
+  SparseLuCache();
+  ~SparseLuCache();
+  SparseLuCache(const SparseLuCache& /*other*/) : SparseLuCache() {}
+  SparseLuCache& operator=(const SparseLuCache& other);
+  SparseLuCache(SparseLuCache&&) noexcept;
+  SparseLuCache& operator=(SparseLuCache&&) noexcept;
+
+  struct Impl;
+  [[nodiscard]] Impl& impl() { return *m_impl; }
+
+ private:
+  std::unique_ptr<Impl> m_impl;
+};
+
 class CompartmentDiffusion1D {
  public:
   /// `dz_m`: cell thicknesses from the surface down; `compartments`: how many share the grid.
@@ -81,6 +101,7 @@ class CompartmentDiffusion1D {
   double m_reservoir_u = 0;
   bool m_bottom_absorbing = false;
   StepFluxes m_fluxes;
+  SparseLuCache m_lu;
 };
 
 }  // namespace citsim::numerics

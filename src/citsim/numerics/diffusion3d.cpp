@@ -88,12 +88,8 @@ StepBalance Diffusion3d<Real>::sweep_z(Real dt_s, int repeats) {
   z.nx = nx;
   z.ny = ny;
   z.dz_m = m_dz_m;
-  z.half_dz_m = m_half_dz_m;
   z.dt_s = dt_s;
   z.outside_potential = static_cast<Real>(m_boundary.outside_potential);
-  z.inv_bottom = m_boundary.bottom == BottomBoundary::zero_potential
-                     ? Real(0)
-                     : std::numeric_limits<Real>::infinity();
   Real* u = m_u.data();
   const std::uint8_t* ids = m_ids.data();
 #pragma omp parallel if (m_grid.size() >= detail::k_min_parallel_voxels)
@@ -126,12 +122,21 @@ StepBalance Diffusion3d<Real>::step(double dt_s) {
                                 std::to_string(dt_s));
   }
   ensure_scratch(static_cast<std::size_t>(omp_get_max_threads()));
+  const Real inv_bottom = m_boundary.bottom == BottomBoundary::zero_potential
+                              ? Real(0)
+                              : std::numeric_limits<Real>::infinity();
+  const auto tabulate = [&](Real dt) {
+    m_coefficients.set_step(dt, dt / static_cast<Real>(m_grid.column_area_m2()), m_half_dz_m,
+                            inv_bottom);
+  };
   if (m_splitting == Splitting::lod) {
     const auto dt = static_cast<Real>(dt_s);
+    tabulate(dt);
     sweep_xy(dt, true);
     return sweep_z(dt, 1);
   }
   const auto half = static_cast<Real>(0.5 * dt_s);
+  tabulate(half);
   sweep_xy(half, true);
   const StepBalance balance = sweep_z(half, 2);
   sweep_xy(half, false);

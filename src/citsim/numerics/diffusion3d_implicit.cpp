@@ -11,6 +11,9 @@
 #include <string>
 #include <utility>
 
+#include <Eigen/SparseCholesky>
+#include <Eigen/SparseCore>
+
 #include "citsim/numerics/diffusion3d_sweeps.hpp"
 
 namespace citsim::numerics {
@@ -19,6 +22,8 @@ namespace {
 
 constexpr std::size_t k_lanes = 64;  // columns solved side by side
 constexpr int k_max_iterations = 20000;
+/// The memory budget of the kernel per voxel, coarse level, sums and scratch included.
+constexpr double k_bytes_per_voxel = 24.0;
 
 /// One thread's arrays for the column solves of k_lanes columns.
 struct ColumnScratch {
@@ -128,24 +133,37 @@ class Stencil {
     }
   }
 
-  /// Row k of the plane-mean operator R (M + A) Rᵀ (R sums a horizontal plane, Rᵀ spreads a
-  /// value over it): the lateral faces cancel, leaving storage, sink, top, bottom and the
-  /// vertical faces summed over the plane. `diagonal` and `to_next` (the coupling to k + 1,
-  /// positive) per unit column area.
-  void plane_mean_row(std::size_t k, double& diagonal, double& to_next) const {
-    diagonal = 0;
-    to_next = 0;
-    const std::uint8_t* layer = m_ids + k * plane;
-    for (std::size_t c = 0; c < plane; ++c) {
-      const std::uint8_t a = layer[c];
-      diagonal += (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
-      diagonal += k == 0 ? top(a) : vertical(k - 1, layer[c - plane], a);
-      if (k + 1 == nz) {
-        diagonal += bottom(a);
-      } else {
-        const double g = vertical(k, a, layer[c + plane]);
-        diagonal += g;
-        to_next += g;
+  /// The part of the aggregation operator R (M + A) Rᵀ that plane k's cells and faces give
+  /// (R sums each aggregate: the cells of one horizontal plane whose column lies in one block of
+  /// `block_of_i[i]` × `block_of_j[j]`, numbered bx + mx·by within the plane). Faces inside an
+  /// aggregate cancel; `mass` gets storage, sink and the top and bottom faces, `to_east`,
+  /// `to_north` and `to_down` the conductances of the faces to the aggregate at bx + 1, by + 1
+  /// (periodic) and in plane k + 1. Per unit column area; the arrays hold mx·my values and are
+  /// overwritten.
+  void coarse_plane(std::size_t k, const std::uint32_t* block_of_i, const std::uint32_t* block_of_j,
+                    std::size_t mx, double* mass, double* to_east, double* to_north,
+                    double* to_down) const {
+    const std::size_t blocks = mx * (block_of_j[ny - 1] + 1);
+    std::fill_n(mass, blocks, 0.0);
+    std::fill_n(to_east, blocks, 0.0);
+    std::fill_n(to_north, blocks, 0.0);
+    std::fill_n(to_down, blocks, 0.0);
+    for (std::size_t j = 0; j < ny; ++j) {
+      const Row row = row_ids(j, k);
+      const std::size_t jn = (j + 1) % ny;
+      const bool north_crosses = block_of_j[jn] != block_of_j[j];
+      const std::size_t row_block = mx * block_of_j[j];
+      for (std::size_t i = 0; i < nx; ++i) {
+        const std::uint8_t a = row.here[i];
+        const std::size_t c = row_block + block_of_i[i];
+        double m = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
+        if (k == 0) m += top(a);
+        if (k + 1 == nz) m += bottom(a);
+        mass[c] += m;
+        const std::size_t e = east(i);
+        if (block_of_i[e] != block_of_i[i]) to_east[c] += lateral(k, a, row.here[e]);
+        if (north_crosses) to_north[c] += lateral(k, a, row.north[i]);
+        if (k + 1 < nz) to_down[c] += vertical(k, a, row.down[i]);
       }
     }
   }
@@ -235,8 +253,22 @@ class Stencil {
   std::vector<double> m_vertical;  // [k][a][b], the face below layer k
 };
 
+/// The aggregates of the coarse level: blocks of `side` × `side` columns (the last block in x
+/// or y takes what is left), mx × my of them per plane.
+struct CoarseGrid {
+  CoarseGrid(std::size_t nx, std::size_t ny, std::size_t side)
+      : mx((nx + side - 1) / side), my((ny + side - 1) / side), block_of_i(nx), block_of_j(ny) {
+    for (std::size_t i = 0; i < nx; ++i) block_of_i[i] = static_cast<std::uint32_t>(i / side);
+    for (std::size_t j = 0; j < ny; ++j) block_of_j[j] = static_cast<std::uint32_t>(j / side);
+  }
+  std::size_t mx;
+  std::size_t my;
+  std::vector<std::uint32_t> block_of_i;
+  std::vector<std::uint32_t> block_of_j;
+};
+
 /// z = P⁻¹ r on the columns of vertical plane j (P: the column tridiagonal blocks of M + A),
-/// handing each value to `use(cell, z)`.
+/// handing each value to `use(cell, z, k, i)`.
 template <class Use>
 void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScratch& scratch,
                    Use&& use) {
@@ -264,45 +296,79 @@ void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScrat
       const std::size_t base = k * s.plane + j * s.nx + i0;
       for (std::size_t l = 0; l < w; ++l) {
         if (k + 1 < s.nz) y[l] += e[l] * y[l + k_lanes];
-        use(base + l, y[l]);
+        use(base + l, y[l], k, i0 + l);
       }
     }
   }
 }
 
-/// The coarse half of the preconditioner: the exact solve of the plane-mean operator (one
-/// unknown per horizontal plane, a tridiagonal system). Block Jacobi by columns alone sees a
-/// laterally uniform error through a diagonal swollen by the lateral faces and removes it only
-/// slowly, in a number of iterations that grows with the patch over the voxel; adding this
-/// correction (additive two-level, still symmetric positive definite) removes it in one.
-class PlaneMeanCorrection {
+/// The coarse half of the preconditioner: the exact solve of the aggregation operator
+/// R (M + A) Rᵀ, one unknown per aggregate (a block of B × B columns within one horizontal
+/// plane), coupled to its four lateral neighbours and the aggregates above and below. Block
+/// Jacobi by columns alone sees an error that is smooth across many columns through a diagonal
+/// swollen by the lateral faces and removes it only slowly, in a number of iterations that
+/// grows with the lateral scale over the voxel (the distance between channels); this correction
+/// (additive two-level, still symmetric positive definite) removes what is smooth across B
+/// columns. B = nx gives one aggregate per plane: the plane means.
+///
+/// Numbered bx + mx·(by + my·k), plane by plane, and factored in that order (no fill-reducing
+/// permutation), so the factor stays within the band of mx·my and its size is known beforehand
+/// (coarse_factor_bound). A sequential sparse LDLᵀ: the same bits for any number of threads.
+class AggregationCorrection {
  public:
-  PlaneMeanCorrection(const Stencil& s, bool parallel) : m_upper(s.nz), m_pivot(s.nz) {
-    std::vector<double> diagonal(s.nz);
-    std::vector<double> to_next(s.nz);
+  AggregationCorrection(const Stencil& s, const CoarseGrid& grid, bool parallel) {
+    const std::size_t per_plane = grid.mx * grid.my;
+    const std::size_t n = per_plane * s.nz;
+    std::vector<double> mass(n);
+    std::vector<double> east(n);
+    std::vector<double> north(n);
+    std::vector<double> down(n);
 #pragma omp parallel for schedule(static) if (parallel)
-    for (std::size_t k = 0; k < s.nz; ++k) s.plane_mean_row(k, diagonal[k], to_next[k]);
     for (std::size_t k = 0; k < s.nz; ++k) {
-      const double above = k > 0 ? to_next[k - 1] : 0.0;
-      m_pivot[k] = diagonal[k] - (k > 0 ? above * m_upper[k - 1] : 0.0);
-      m_upper[k] = to_next[k] / m_pivot[k];
+      const std::size_t o = k * per_plane;
+      s.coarse_plane(k, grid.block_of_i.data(), grid.block_of_j.data(), grid.mx, &mass[o], &east[o],
+                     &north[o], &down[o]);
     }
-    m_above = std::move(to_next);
+    std::vector<Eigen::Triplet<double>> entries;
+    entries.reserve(7 * n);
+    const auto couple = [&entries](std::size_t a, std::size_t b, double g) {
+      entries.emplace_back(static_cast<int>(a), static_cast<int>(b), -g);
+      entries.emplace_back(static_cast<int>(b), static_cast<int>(a), -g);
+      entries.emplace_back(static_cast<int>(a), static_cast<int>(a), g);
+      entries.emplace_back(static_cast<int>(b), static_cast<int>(b), g);
+    };
+    for (std::size_t k = 0; k < s.nz; ++k) {
+      for (std::size_t by = 0; by < grid.my; ++by) {
+        for (std::size_t bx = 0; bx < grid.mx; ++bx) {
+          const std::size_t c = bx + grid.mx * (by + grid.my * k);
+          entries.emplace_back(static_cast<int>(c), static_cast<int>(c), mass[c]);
+          // With one block across, the periodic faces are inside the aggregate: none cross.
+          if (grid.mx > 1) couple(c, c - bx + (bx + 1) % grid.mx, east[c]);
+          if (grid.my > 1) couple(c, c + grid.mx * ((by + 1) % grid.my) - grid.mx * by, north[c]);
+          if (k + 1 < s.nz) couple(c, c + per_plane, down[c]);
+        }
+      }
+    }
+    Eigen::SparseMatrix<double> matrix(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+    matrix.setFromTriplets(entries.begin(), entries.end());
+    m_factor.compute(matrix);
+    if (m_factor.info() != Eigen::Success) {
+      throw std::runtime_error("Diffusion3dImplicit: the coarse operator could not be factored");
+    }
+    m_rhs.resize(static_cast<Eigen::Index>(n));
   }
 
-  /// The correction per plane for plane sums `rhs` (overwritten).
-  void solve(std::vector<double>& rhs) const {
-    const std::size_t nz = rhs.size();
-    for (std::size_t k = 0; k < nz; ++k) {
-      rhs[k] = (rhs[k] + (k > 0 ? m_above[k - 1] * rhs[k - 1] : 0.0)) / m_pivot[k];
-    }
-    for (std::size_t k = nz - 1; k-- > 0;) rhs[k] += m_upper[k] * rhs[k + 1];
+  /// The correction per aggregate for aggregate sums `rhs` (overwritten).
+  void solve(std::vector<double>& rhs) {
+    std::copy(rhs.begin(), rhs.end(), m_rhs.data());
+    m_rhs = m_factor.solve(m_rhs);
+    std::copy(m_rhs.data(), m_rhs.data() + m_rhs.size(), rhs.begin());
   }
 
  private:
-  std::vector<double> m_upper;
-  std::vector<double> m_pivot;
-  std::vector<double> m_above;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::NaturalOrdering<int>>
+      m_factor;
+  Eigen::VectorXd m_rhs;
 };
 
 }  // namespace
@@ -344,37 +410,52 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
   const std::size_t nx = s.nx;
   const std::size_t nz = s.nz;
   const bool parallel = m_grid.size() >= detail::k_min_parallel_voxels;
-  const PlaneMeanCorrection coarse(s, parallel);
+  const CoarseGrid coarse_grid(nx, ny, coarse_block_side());
+  AggregationCorrection coarse(s, coarse_grid, parallel);
+  const std::size_t mx = coarse_grid.mx;
+  const std::size_t per_plane = mx * coarse_grid.my;
+  const std::uint32_t* block_of_i = coarse_grid.block_of_i.data();
+  const std::uint32_t* block_of_j = coarse_grid.block_of_j.data();
   double* u = m_u.data();
   double* r = m_residual.data();
   float* p = m_direction.data();
-  // Per vertical plane j: r·z of its cells, and the sums of r over each of its rows (j, k).
+  // Per vertical plane j: r·z of its cells, and the sums of r over each row (j, k) of each block
+  // column bx.
   std::vector<double> rz_of(ny);
-  std::vector<double> row_sums(ny * nz);
-  std::vector<double> correction(nz);
+  std::vector<double> row_sums(ny * nz * mx);
+  std::vector<double> correction(per_plane * nz);
+  std::vector<double> r_sums(per_plane * nz);
   // Sums in plane order, so the results are the same for any number of threads.
-  const auto plane_sums = [&] {
+  const auto coarse_sums = [&] {
     std::fill(correction.begin(), correction.end(), 0.0);
     for (std::size_t j = 0; j < ny; ++j) {
-      for (std::size_t k = 0; k < nz; ++k) correction[k] += row_sums[j * nz + k];
+      for (std::size_t k = 0; k < nz; ++k) {
+        double* to = &correction[mx * (block_of_j[j] + coarse_grid.my * k)];
+        const double* from = &row_sums[(j * nz + k) * mx];
+        for (std::size_t bx = 0; bx < mx; ++bx) to[bx] += from[bx];
+      }
     }
-    const std::vector<double> r_sums = correction;
+    r_sums = correction;
     coarse.solve(correction);
     double rz = 0;
     for (std::size_t j = 0; j < ny; ++j) rz += rz_of[j];
-    for (std::size_t k = 0; k < nz; ++k) rz += correction[k] * r_sums[k];
+    for (std::size_t c = 0; c < correction.size(); ++c) rz += correction[c] * r_sums[c];
     return rz;
   };
   const auto sum_rows = [&](std::size_t j) {
     for (std::size_t k = 0; k < nz; ++k) {
       const double* rk = r + k * s.plane + j * nx;
-      double sum = 0;
-      for (std::size_t i = 0; i < nx; ++i) sum += rk[i];
-      row_sums[j * nz + k] = sum;
+      double* sums = &row_sums[(j * nz + k) * mx];
+      std::fill_n(sums, mx, 0.0);
+      for (std::size_t i = 0; i < nx; ++i) sums[block_of_i[i]] += rk[i];
     }
   };
+  // The coarse correction of cell i of row (j, k).
+  const auto correction_at = [&](std::size_t j, std::size_t k, std::size_t i) {
+    return correction[block_of_i[i] + mx * (block_of_j[j] + coarse_grid.my * k)];
+  };
 
-  // r = F(u), z = P⁻¹ r (columns, then the plane-mean correction), p = z.
+  // r = F(u), z = P⁻¹ r (columns, then the coarse correction), p = z.
 #pragma omp parallel if (parallel)
   {
     const detail::FlushSubnormals flush;
@@ -384,19 +465,21 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
       for (std::size_t k = 0; k < nz; ++k) s.flux_row(j, k, u, r + k * s.plane + j * nx);
       sum_rows(j);
       double rz = 0;
-      solve_columns(s, j, r, scratch, [&](std::size_t c, double z) {
+      solve_columns(s, j, r, scratch, [&](std::size_t c, double z, std::size_t, std::size_t) {
         p[c] = static_cast<float>(z);
         rz += r[c] * z;
       });
       rz_of[j] = rz;
     }
   }
-  double rz = plane_sums();
+  double rz = coarse_sums();
 #pragma omp parallel for schedule(static) if (parallel)
-  for (std::size_t k = 0; k < nz; ++k) {
-    float* pk = p + k * s.plane;
-    for (std::size_t c = 0; c < s.plane; ++c) {
-      pk[c] = static_cast<float>(static_cast<double>(pk[c]) + correction[k]);
+  for (std::size_t j = 0; j < ny; ++j) {
+    for (std::size_t k = 0; k < nz; ++k) {
+      float* row = p + k * s.plane + j * nx;
+      for (std::size_t i = 0; i < nx; ++i) {
+        row[i] = static_cast<float>(static_cast<double>(row[i]) + correction_at(j, k, i));
+      }
     }
   }
   const double stop = m_tolerance * m_tolerance * rz;
@@ -442,11 +525,13 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
         }
         sum_rows(j);
         double rz_plane = 0;
-        solve_columns(s, j, r, scratch, [&](std::size_t c, double z) { rz_plane += r[c] * z; });
+        solve_columns(s, j, r, scratch, [&](std::size_t c, double z, std::size_t, std::size_t) {
+          rz_plane += r[c] * z;
+        });
         rz_of[j] = rz_plane;
       }
     }
-    const double rz_next = plane_sums();
+    const double rz_next = coarse_sums();
     if (rz_next <= stop) break;
     const double beta = rz_next / rz;
     rz = rz_next;
@@ -456,8 +541,8 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
       ColumnScratch scratch(nz);
 #pragma omp for schedule(static)
       for (std::size_t j = 0; j < ny; ++j) {
-        solve_columns(s, j, r, scratch, [&](std::size_t c, double z) {
-          const double with_coarse = z + correction[c / s.plane];
+        solve_columns(s, j, r, scratch, [&](std::size_t c, double z, std::size_t k, std::size_t i) {
+          const double with_coarse = z + correction_at(j, k, i);
           p[c] = static_cast<float>(with_coarse + beta * static_cast<double>(p[c]));
         });
       }
@@ -477,6 +562,11 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
   return balance;
 }
 
+std::size_t Diffusion3dImplicit::coarse_block_side() const {
+  return m_coarse_side > 0 ? m_coarse_side
+                           : implicit_coarse_block_side(m_grid.nx(), m_grid.ny(), m_grid.nz());
+}
+
 double Diffusion3dImplicit::amount() const {
   double total = 0;
   for (std::size_t k = 0; k < m_grid.nz(); ++k) {
@@ -494,12 +584,52 @@ std::size_t Diffusion3dImplicit::allocated_bytes() const {
          m_materials.size() * sizeof(Material);
 }
 
+namespace {
+
+/// Bytes of the coarse level with mx × my aggregates per plane over nz planes: the factor
+/// within its band of mx·my (values and row indices), the assembly (triplets and matrix) and
+/// the per-aggregate vectors.
+std::size_t coarse_bytes(std::size_t mx, std::size_t my, std::size_t nz) {
+  const std::size_t band = mx * my;
+  const std::size_t unknowns = band * nz;
+  const std::size_t factor = unknowns * (band + 2) * (sizeof(double) + sizeof(int));
+  const std::size_t assembly = unknowns * (13 * sizeof(Eigen::Triplet<double>) +
+                                           7 * (sizeof(double) + sizeof(int)) + sizeof(int));
+  return factor + assembly + unknowns * 7 * sizeof(double);
+}
+
+std::size_t blocks(std::size_t n, std::size_t side) {
+  return (n + side - 1) / side;
+}
+
+/// diffusion3d_implicit_bytes with aggregates of `side` columns.
+std::size_t bytes_with_side(std::size_t nx, std::size_t ny, std::size_t nz, std::size_t threads,
+                            std::size_t side) {
+  const std::size_t mx = blocks(nx, side);
+  const std::size_t my = blocks(ny, side);
+  const std::size_t per_thread = 2 * nz * k_lanes * sizeof(double) + nx * sizeof(double);
+  // Per-plane sums and the per-row sums of each block column.
+  const std::size_t sums = (ny + ny * nz * mx) * sizeof(double);
+  return nx * ny * nz * (2 * sizeof(double) + sizeof(float) + 1) + sums + coarse_bytes(mx, my, nz) +
+         threads * per_thread;
+}
+
+}  // namespace
+
+std::size_t implicit_coarse_block_side(std::size_t nx, std::size_t ny, std::size_t nz) {
+  // The smallest aggregates (the most coarse unknowns, the fewest iterations) for which the
+  // whole kernel stays within k_bytes_per_voxel: the banded factor grows as (mx·my)² per plane.
+  const double budget = k_bytes_per_voxel * static_cast<double>(nx * ny * nz);
+  const std::size_t widest = std::max(nx, ny);
+  for (std::size_t side = 1; side < widest; ++side) {
+    if (static_cast<double>(bytes_with_side(nx, ny, nz, 2, side)) <= budget) return side;
+  }
+  return widest;
+}
+
 std::size_t diffusion3d_implicit_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
                                        std::size_t threads) {
-  const std::size_t per_thread = 2 * nz * k_lanes * sizeof(double) + nx * sizeof(double);
-  // Per-plane and per-row sums, the plane-mean system.
-  const std::size_t sums = (ny + ny * nz + 6 * nz) * sizeof(double);
-  return nx * ny * nz * (2 * sizeof(double) + sizeof(float) + 1) + sums + threads * per_thread;
+  return bytes_with_side(nx, ny, nz, threads, implicit_coarse_block_side(nx, ny, nz));
 }
 
 }  // namespace citsim::numerics

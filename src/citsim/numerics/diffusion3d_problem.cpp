@@ -68,12 +68,13 @@ ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz, std::
 }  // namespace detail
 
 std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
-                              std::size_t real_bytes, std::size_t threads) {
+                              std::size_t real_bytes, std::size_t threads, std::size_t materials) {
   const std::size_t cells = nx * ny * nz;
-  // Four coefficient tables of k_max_materials reals, dz and dz/2 in the kernel's type, one
-  // balance (three doubles) per y-plane.
+  // Four coefficient tables of k_max_materials reals, the face tables, dz and dz/2 in the
+  // kernel's type, one balance (three doubles) per y-plane.
+  const std::size_t faces = materials * materials * (nz > 0 ? nz : 1) + 2 * materials;
   const std::size_t fixed = cells * (real_bytes + 1) + 4 * k_max_materials * real_bytes +
-                            2 * nz * real_bytes + ny * 3 * sizeof(double);
+                            faces * real_bytes + 2 * nz * real_bytes + ny * 3 * sizeof(double);
   const detail::ScratchSizes s = detail::scratch_sizes(nx, ny, nz, real_bytes);
   const std::size_t per_thread =
       (s.upper + s.correction + s.gathered + detail::k_lane_arrays * s.lanes) * real_bytes +

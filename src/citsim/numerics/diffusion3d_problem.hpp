@@ -92,11 +92,13 @@ inline double top_exchange_conductance(double h_m_s, double half_m, double kappa
 }
 
 /// Bytes that a Diffusion3d<real> of nx × ny × nz cells allocates: the potential, the material
-/// ids, the material tables, the per-plane balances and the per-thread sweep scratch for
-/// `threads` threads (`real_bytes`: sizeof(float) or sizeof(double)). Per voxel it stays near
-/// real_bytes + 1 (about 9 bytes in double) for grids of more than a few layers.
+/// ids, the material tables and the step's face tables for `materials` materials, the per-plane
+/// balances and the per-thread sweep scratch for `threads` threads (`real_bytes`: sizeof(float)
+/// or sizeof(double)). Per voxel it stays near real_bytes + 1 (about 9 bytes in double) for
+/// grids of more than a few layers.
 std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
-                              std::size_t real_bytes, std::size_t threads = 2);
+                              std::size_t real_bytes, std::size_t threads = 2,
+                              std::size_t materials = 6);
 
 /// Throws std::length_error, with both figures in the message, when diffusion3d_bytes (for 2
 /// threads) exceeds `budget_bytes`. The caller turns it into an input error.

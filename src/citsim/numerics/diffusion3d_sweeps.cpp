@@ -46,34 +46,40 @@ inline void gather(std::size_t w, const Real* __restrict table, const std::uint8
   for (std::size_t l = 0; l < w; ++l) out[l] = table[ids[l]];
 }
 
+/// out[l] = table[a[l]·count + b[l]]: the tabulated conductances of the faces between the cells
+/// of materials a and b, one per lane.
+template <class Real>
+inline void face_conductances(std::size_t w, const Real* __restrict table, std::size_t count,
+                              const std::uint8_t* __restrict a, const std::uint8_t* __restrict b,
+                              Real* __restrict out) {
+  for (std::size_t l = 0; l < w; ++l) out[l] = table[a[l] * count + b[l]];
+}
+
 /// Periodic lines of length n (≥ 3) side by side: value (position p, lane l) at
 /// u[p·stride + l]. The cyclic system is the tridiagonal one plus the wrap-around face in the
 /// corners, solved with Sherman–Morrison on Thomas (gamma = −b_0).
 template <class Real>
 void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_t stride,
                     const std::uint8_t* __restrict ids, std::size_t id_stride,
-                    const MaterialCoefficients<Real>& materials, Real c,
-                    SweepScratch<Real>& scratch) {
+                    const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch) {
   const Real* storage = materials.storage.data();
-  const Real* inv_kappa = materials.inv_kappa.data();
+  const Real* __restrict lateral = materials.lateral.data();
+  const std::size_t count = materials.count;
   Real* __restrict upper = scratch.upper.data();
   Real* __restrict corr = scratch.correction.data();
   Real* __restrict g_prev = scratch.lane(0);
   Real* __restrict b_first = scratch.lane(1);
   Real* __restrict g_wrap = scratch.lane(2);
   Real* __restrict s = scratch.lane(3);
-  Real* k_here = scratch.lane(4);  // 1/kappa of this row
-  Real* k_next = scratch.lane(5);  // 1/kappa of the next row
+  Real* __restrict g_next = scratch.lane(4);  // conductance of the face below each row
 
   const std::uint8_t* id_last = ids + (n - 1) * id_stride;
-  gather(w, inv_kappa, id_last, k_next);
-  gather(w, inv_kappa, ids, k_here);
-  for (std::size_t l = 0; l < w; ++l) g_wrap[l] = harmonic(c, k_next[l], k_here[l]);
-  gather(w, inv_kappa, ids + id_stride, k_next);
+  face_conductances(w, lateral, count, id_last, ids, g_wrap);
+  face_conductances(w, lateral, count, ids, ids + id_stride, g_next);
   gather(w, storage, ids, s);
   for (std::size_t l = 0; l < w; ++l) {
     const Real gw = g_wrap[l];
-    const Real gdn = harmonic(c, k_here[l], k_next[l]);
+    const Real gdn = g_next[l];
     const Real b = s[l] + gw + gdn;
     // Row 0 with b'_0 = b_0 − gamma = 2 b_0; the correction right-hand side starts at gamma.
     const Real m = Real(1) / (b + b);
@@ -84,8 +90,7 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
     b_first[l] = b;
   }
   for (std::size_t p = 1; p + 1 < n; ++p) {
-    std::swap(k_here, k_next);
-    gather(w, inv_kappa, ids + (p + 1) * id_stride, k_next);
+    face_conductances(w, lateral, count, ids + p * id_stride, ids + (p + 1) * id_stride, g_next);
     gather(w, storage, ids + p * id_stride, s);
     Real* __restrict up = u + p * stride;
     const Real* __restrict um = up - stride;
@@ -93,11 +98,9 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
     const Real* __restrict em = ep - w;
     Real* __restrict zp = corr + p * w;
     const Real* __restrict zm = zp - w;
-    const Real* __restrict kh = k_here;
-    const Real* __restrict kn = k_next;
     for (std::size_t l = 0; l < w; ++l) {
       const Real gup = g_prev[l];
-      const Real gdn = harmonic(c, kh[l], kn[l]);
+      const Real gdn = g_next[l];
       const Real m = Real(1) / (s[l] + gup + gdn - gup * em[l]);
       ep[l] = gdn * m;
       up[l] = (s[l] * up[l] + gup * um[l]) * m;
@@ -175,7 +178,7 @@ void solve_periodic_lines(std::size_t n, std::size_t w, Real* u, std::size_t str
                           SweepScratch<Real>& scratch) {
   // A periodic line of one cell exchanges only with itself: nothing changes.
   if (n == 2) solve_periodic_pair(w, u, stride, ids, id_stride, materials, c);
-  if (n >= 3) solve_periodic(n, w, u, stride, ids, id_stride, materials, c, scratch);
+  if (n >= 3) solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
 }
 
 }  // namespace
@@ -205,11 +208,36 @@ void MaterialCoefficients<Real>::assign(std::span<const Material> materials,
     const bool open = boundary.top == TopBoundary::exchange && h > 0;
     inv_top[m] = open ? static_cast<Real>(1.0 / h) : inf;
   }
+  count = materials.size();
+}
+
+template <class Real>
+void MaterialCoefficients<Real>::set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz,
+                                          Real inv_bottom) {
+  const std::size_t nz = half_dz.size();
+  lateral.resize(count * count);
+  vertical.resize(count * count * (nz > 0 ? nz - 1 : 0));
+  top.resize(count);
+  bottom.resize(count);
+  // The same expressions the sweeps evaluated per face before: the same bits.
+  for (std::size_t a = 0; a < count; ++a) {
+    for (std::size_t b = 0; b < count; ++b) {
+      lateral[a * count + b] = harmonic(dt_over_dx2, inv_kappa[a], inv_kappa[b]);
+      for (std::size_t p = 0; p + 1 < nz; ++p) {
+        vertical[(p * count + a) * count + b] =
+            dt / (half_dz[p] * inv_kappa[a] + half_dz[p + 1] * inv_kappa[b]);
+      }
+    }
+    top[a] = dt / (inv_top[a] + half_dz[0] * inv_kappa[a]);
+    bottom[a] = dt / (half_dz[nz - 1] * inv_kappa[a] + inv_bottom);
+  }
 }
 
 template <class Real>
 std::size_t MaterialCoefficients<Real>::bytes() const {
-  return (storage.size() + inv_kappa.size() + sink_storage.size() + inv_top.size()) * sizeof(Real);
+  return (storage.size() + inv_kappa.size() + sink_storage.size() + inv_top.size() +
+          lateral.size() + vertical.size() + top.size() + bottom.size()) *
+         sizeof(Real);
 }
 
 template <class Real>
@@ -272,8 +300,7 @@ namespace {
 
 /// Row p of the column systems for w adjacent columns. The first row couples to the outside
 /// through the top conductance (already in g_prev) instead of a row above; the last row's
-/// downward conductance is the bottom face's, 1/(half/kappa + inv_bottom). On entry k_here
-/// holds the row's 1/kappa; on return k_next holds the next row's.
+/// downward conductance is the bottom face's. Conductances from the step's tables.
 template <bool First, bool Last, class Real>
 inline void eliminate_row(const ZSweep<Real>& z, std::size_t p, std::size_t w, Real* __restrict u,
                           const std::uint8_t* __restrict ids,
@@ -283,30 +310,27 @@ inline void eliminate_row(const ZSweep<Real>& z, std::size_t p, std::size_t w, R
   const Real dt = z.dt_s;
   Real* __restrict g_prev = scratch.lane(0);
   Real* __restrict s = scratch.lane(3);
-  const Real* __restrict k_here = scratch.lane(4);
-  Real* __restrict k_next = scratch.lane(5);
+  Real* __restrict g_next = scratch.lane(4);
   Real* __restrict sink = scratch.lane(6);
   const std::uint8_t* idp = ids + p * stride;
   gather(w, materials.storage.data(), idp, s);
   gather(w, materials.sink_storage.data(), idp, sink);
-  if constexpr (!Last) gather(w, materials.inv_kappa.data(), idp + stride, k_next);
+  if constexpr (Last) {
+    gather(w, materials.bottom.data(), idp, g_next);
+  } else {
+    const std::size_t count = materials.count;
+    face_conductances(w, materials.vertical.data() + p * count * count, count, idp, idp + stride,
+                      g_next);
+  }
   Real* __restrict up = u + p * stride;
   const Real* __restrict um = First ? up : up - stride;
   Real* __restrict ep = upper + p * w;
   const Real* __restrict em = First ? ep : ep - w;
   const Real dz = z.dz_m[p];
-  const Real half = z.half_dz_m[p];
-  const Real half_next = Last ? Real(0) : z.half_dz_m[p + 1];
-  const Real inv_bottom = z.inv_bottom;
   const Real u_out = z.outside_potential;
   for (std::size_t l = 0; l < w; ++l) {
     const Real gup = g_prev[l];
-    Real gdn;
-    if constexpr (Last) {
-      gdn = dt / (half * k_here[l] + inv_bottom);
-    } else {
-      gdn = dt / (half * k_here[l] + half_next * k_next[l]);
-    }
+    const Real gdn = g_next[l];
     const Real mass = s[l] * dz;
     Real diagonal = mass + dt * sink[l] * dz + gup + gdn;
     Real above = u_out;
@@ -334,32 +358,23 @@ StepBalance solve_columns(const ZSweep<Real>& z, std::size_t w, Real* __restrict
   Real* __restrict upper = scratch.upper.data();
   Real* __restrict g_prev = scratch.lane(0);
   Real* __restrict g_top = scratch.lane(1);
-  Real* __restrict top = scratch.lane(2);
   Real* __restrict sink = scratch.lane(6);
   double* __restrict sink_sum = scratch.sums.data();
 
-  // The top conductance: the surface film in series with the top half-cell (+inf reciprocals
-  // where the surface is sealed or the cell impermeable give zero).
-  gather(w, materials.inv_kappa.data(), ids, scratch.lane(4));
-  gather(w, materials.inv_top.data(), ids, top);
-  {
-    const Real* __restrict k_top = scratch.lane(4);
-    const Real half = z.half_dz_m[0];
-    for (std::size_t l = 0; l < w; ++l) {
-      g_prev[l] = dt / (top[l] + half * k_top[l]);
-      g_top[l] = g_prev[l];
-      sink_sum[l] = 0;
-    }
+  // The top conductance: the surface film in series with the top half-cell (zero where the
+  // surface is sealed or the cell impermeable).
+  gather(w, materials.top.data(), ids, g_prev);
+  for (std::size_t l = 0; l < w; ++l) {
+    g_top[l] = g_prev[l];
+    sink_sum[l] = 0;
   }
   if (nz == 1) {
     eliminate_row<true, true>(z, 0, w, u, ids, materials, upper, scratch);
   } else {
     eliminate_row<true, false>(z, 0, w, u, ids, materials, upper, scratch);
     for (std::size_t p = 1; p + 1 < nz; ++p) {
-      scratch.swap_lanes(4, 5);
       eliminate_row<false, false>(z, p, w, u, ids, materials, upper, scratch);
     }
-    scratch.swap_lanes(4, 5);
     eliminate_row<false, true>(z, nz - 1, w, u, ids, materials, upper, scratch);
   }
   // g_prev now holds each column's bottom-face conductance. Back substitution, with the sink's

@@ -33,15 +33,30 @@ class FlushSubnormals {
 
 /// Per-material coefficients in the kernel's real type, padded to k_max_materials entries with
 /// NaN storage (so a voxel naming an undefined material turns the field into NaN, not garbage).
+///
+/// The face conductances depend only on the two materials (and the layer, along z) and on the
+/// step: set_step tabulates them per material pair, so the sweeps look them up instead of
+/// dividing once per face (the division dominated the sweeps' time).
 template <class Real>
 struct MaterialCoefficients {
   std::vector<Real> storage;       ///< s (-)
   std::vector<Real> inv_kappa;     ///< 1/kappa (s/m²); +inf where kappa = 0
   std::vector<Real> sink_storage;  ///< k_sink·s (1/s)
   std::vector<Real> inv_top;       ///< 1/(top_exchange·h_top) (s/m); +inf where none crosses
+  std::size_t count = 0;           ///< materials defined
+  /// [a·count + b]: (dt/dx²)·2/(1/kappa_a + 1/kappa_b), a lateral face (-).
+  std::vector<Real> lateral;
+  /// [(p·count + a)·count + b]: dt/(half_p/kappa_a + half_{p+1}/kappa_b), the face below layer
+  /// p (s·m/s = m).
+  std::vector<Real> vertical;
+  std::vector<Real> top;     ///< [a]: dt/(1/(top_exchange·h) + half_0/kappa_a) (m)
+  std::vector<Real> bottom;  ///< [a]: dt/(half_{nz−1}/kappa_a + inv_bottom) (m)
 
   MaterialCoefficients();
   void assign(std::span<const Material> materials, const Diffusion3dBoundary& boundary);
+  /// Tabulates the face conductances of a step of `dt` (s) with `dt_over_dx2` = dt/dx²,
+  /// half-cell thicknesses `half_dz` (m) and the bottom's reciprocal factor `inv_bottom`.
+  void set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz, Real inv_bottom);
   std::size_t bytes() const;
 };
 
@@ -80,17 +95,15 @@ void sweep_y_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8
                    const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
                    SweepScratch<Real>& scratch);
 
-/// What the z sweep needs besides the field: layer thicknesses (m), the step (s), u_outside and
-/// the reciprocal bottom conductance factor (0 for u = 0 on the bottom face, +inf for no flux).
+/// What the z sweep needs besides the field and the step's face tables (MaterialCoefficients::
+/// set_step): layer thicknesses (m), the step (s) and u_outside.
 template <class Real>
 struct ZSweep {
   std::size_t nx = 0;
   std::size_t ny = 0;
   std::span<const Real> dz_m;
-  std::span<const Real> half_dz_m;
   Real dt_s = 0;
   Real outside_potential = 0;
-  Real inv_bottom = 0;
 };
 
 /// Backward Euler along z, with the top exchange and the sink, for the nx columns of the

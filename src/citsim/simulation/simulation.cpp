@@ -2,6 +2,8 @@
 #include "citsim/simulation/simulation.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -82,7 +84,7 @@ SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalo
   if (scenario.topical) result.molecule = catalogs.molecules.resolve(*scenario.topical);
   const bool occluded = scenario.topical && scenario.topical->occluded;
 
-  for (std::size_t a = 0; a < scenario.areas.size(); ++a) {
+  const auto simulate_area = [&](std::size_t a) {
     AreaResult area;
     area.area = scenario.areas[a];
     area.skin = catalogs.regions.skin_for(area.area.region, scenario.patient);
@@ -100,14 +102,39 @@ SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalo
                                                   scenario.technique.pressure, occluded, rng);
       }
       area.sessions.push_back(std::move(session));
-      if (on_session) on_session();
+      if (on_session) {
+#pragma omp critical(citsim_simulate_progress)
+        on_session();
+      }
     }
     if (scenario.topical) {
       area.absorption = simulate_absorption(scenario, *result.molecule, catalogs, area);
     }
     simulate_healing(scenario, catalogs, result.molecule, a, area);
-    result.areas.push_back(std::move(area));
+    return area;
+  };
+
+  // Areas are independent (their own random streams), so they run side by side: each area's
+  // stages are mostly serial (the injury, the homogenized transport, the patient's timeline),
+  // and the virtual cohort inside runs on the area's thread. voxel3d keeps the threads for its
+  // kernel instead. The results are the same for any number of threads.
+  const std::size_t count = scenario.areas.size();
+  const bool side_by_side =
+      count > 1 && scenario.simulation.transport == core::TransportFidelity::homogenized;
+  std::vector<AreaResult> areas(count);
+  // An exception must not leave an OpenMP region: keep the first and rethrow after it.
+  std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 1) if (side_by_side)
+  for (std::size_t a = 0; a < count; ++a) {
+    try {
+      areas[a] = simulate_area(a);
+    } catch (...) {
+#pragma omp critical(citsim_simulate_failure)
+      if (!failure) failure = std::current_exception();
+    }
   }
+  if (failure) std::rethrow_exception(failure);
+  result.areas = std::move(areas);
   result.sources = cited_sources(scenario, catalogs);
   return result;
 }

@@ -60,6 +60,10 @@ struct Voxel3dInput {
   /// of the shortest half-life). The LOD splitting error grows with the step where a lumen runs
   /// beside slow tissue (docs/model.md, "The voxel3d fidelity").
   double channel_step_s = 0;
+  /// Multiplies every step and step limit (the first step, the longest steps, the channel and
+  /// drying limits, channel_step_s); 1 keeps the defaults. Halving it estimates the time error of
+  /// the first-order kernels (bench/bench_time_to_solution).
+  double step_scale = 1;
 };
 
 struct Voxel3dResult {

@@ -71,10 +71,11 @@ TEST(Diffusion3d, MemoryEstimateIsWhatItAllocatesAndFitsTheBudget) {
   const Grid3d grid(40, 24, 1e-5, graded_dz(4, 20, 1e-6, 1.3));
   Diffusion3d<double> solver(grid, testing::mild_materials());
   solver.step(1e-3);
-  EXPECT_EQ(solver.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(double)));
+  const std::size_t materials = testing::mild_materials().size();
+  EXPECT_EQ(solver.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(double), 2, materials));
   Diffusion3d<float> single(grid, testing::mild_materials());
   single.step(1e-3);
-  EXPECT_EQ(single.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(float)));
+  EXPECT_EQ(single.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(float), 2, materials));
   // A realistic patch: at most 24 bytes per voxel in double, scratch included.
   const double per_voxel =
       static_cast<double>(diffusion3d_bytes(256, 256, 120, sizeof(double))) / (256.0 * 256 * 120);
