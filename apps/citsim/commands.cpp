@@ -244,6 +244,18 @@ int validate_command(const std::string& filter, bool calibrate) {
         "membrane_prestrain calibrated to Donnelly 2011: {:.5f} (data/injury.toml: {:.5f})\n",
         validation::calibrate_membrane_prestrain(catalogs),
         catalogs.injury.penetration().membrane_prestrain);
+    const auto fit = validation::fit_side_effects(catalogs);
+    const auto& downtime = catalogs.outcomes.downtime;
+    const auto& pih = catalogs.outcomes.pih;
+    const auto refitted = [](const char* name, double fitted, double in_data) {
+      fmt::print("{} re-fitted: {:.4f} (data/outcomes.toml: {:.4f})\n", name, fitted, in_data);
+    };
+    refitted("downtime epidermal_days", fit.downtime_epidermal_days,
+             downtime.epidermal_s / units::day);
+    refitted("downtime dermal_fill_mm_per_day", fit.downtime_dermal_fill_mm_per_day,
+             downtime.dermal_fill_m_per_s * units::day / units::mm);
+    refitted("pih intercept", fit.pih_intercept, pih.intercept);
+    refitted("pih per_fitzpatrick_type", fit.pih_per_fitzpatrick_type, pih.per_fitzpatrick_type);
   }
   int failed = 0;
   int gaps = 0;
