@@ -46,4 +46,13 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   }
 }
 
+void prepare_output_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw std::runtime_error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
+  std::filesystem::remove(dir / "result.json", ec);
+  std::filesystem::remove(dir / "report.html", ec);
+}
+
 }  // namespace citsim::io

@@ -11,4 +11,9 @@ namespace citsim::io {
 /// Throws std::runtime_error (with the path and the system's reason) when it cannot.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+/// Creates the output folder and removes a previous run's result.json and report.html first:
+/// result.json is written last, so its presence says that the whole run completed.
+/// Throws std::runtime_error (with the folder and the system's reason) when it cannot.
+void prepare_output_dir(const std::filesystem::path& dir);
+
 }  // namespace citsim::io

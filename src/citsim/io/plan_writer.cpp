@@ -130,13 +130,7 @@ ordered_json plan_json(const planner::PlanResult& result) {
 
 void write_plan_outputs(const std::filesystem::path& dir, const planner::PlanResult& result,
                         std::string_view report_template) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    throw std::runtime_error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
-  // result.json goes last: its presence says that the whole plan completed.
-  std::filesystem::remove(dir / "result.json", ec);
-  std::filesystem::remove(dir / "report.html", ec);
+  prepare_output_dir(dir);
   const ordered_json document = plan_json(result);
   write_report(dir / "report.html", report_template, document);
   write_file_atomically(dir / "result.json", document.dump(2) + "\n");

@@ -333,13 +333,7 @@ std::string timeline_csv(const simulation::SimulationResult& result) {
 
 void write_run_outputs(const std::filesystem::path& dir, const simulation::SimulationResult& result,
                        std::string_view report_template) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    throw std::runtime_error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
-  // result.json goes last: its presence says that the whole run completed.
-  std::filesystem::remove(dir / "result.json", ec);
-  std::filesystem::remove(dir / "report.html", ec);
+  prepare_output_dir(dir);
   write_file_atomically(dir / "config.toml", toml_text(core::effective_config(result.scenario)));
   write_file_atomically(dir / "timeline.csv", timeline_csv(result));
   write_fields(dir, result);

@@ -135,17 +135,7 @@ core::Scenario plan_scenario(const core::Scenario& patient, const PlanSpec& spec
   device.needle_length_m = spec.planned_needle_m();
   s.device = device;
   s.technique = {spec.passes, spec.pattern, spec.pressure};
-  if (!spec.serum.empty()) {
-    core::Topical topical;
-    topical.product = spec.serum;
-    topical.dose_kg_m2 = planner.search().serum_dose_kg_m2;
-    topical.concentration_fraction = spec.serum_concentration_fraction;
-    topical.exposure_s = planner.search().serum_exposure_s;
-    topical.daily_applications = spec.serum_daily_applications;
-    s.topical = topical;
-  } else {
-    s.topical.reset();
-  }
+  s.topical = serum_topical(spec, planner);
   s.protocol.sessions = spec.sessions;
   s.protocol.interval_s = spec.interval_s;
   s.protocol.follow_up_s = planner.search().follow_up_s;

@@ -130,14 +130,9 @@ core::Scenario session_scenario(const core::Scenario& patient, const PlanSpec& s
   s.technique = {spec.passes, spec.pattern, spec.pressure};
   s.protocol.sessions = 1;
   s.protocol.interval_s = units::day;
-  if (!spec.serum.empty()) {
-    core::Topical topical;
-    topical.product = spec.serum;
-    topical.dose_kg_m2 = planner.search().serum_dose_kg_m2;
-    topical.concentration_fraction = spec.serum_concentration_fraction;
-    topical.exposure_s = planner.search().serum_exposure_s;
-    s.topical = topical;
-  }
+  s.topical = serum_topical(spec, planner);
+  // One session's channel delivery; `evaluate` adds the home applications at the intact rate.
+  if (s.topical) s.topical->daily_applications = 0;
   return s;
 }
 
@@ -259,6 +254,17 @@ double PlanSpec::planned_needle_m() const {
   return needle_length_m.empty()
              ? 0.0
              : *std::max_element(needle_length_m.begin(), needle_length_m.end());
+}
+
+std::optional<core::Topical> serum_topical(const PlanSpec& spec, const PlannerCatalog& planner) {
+  if (spec.serum.empty()) return std::nullopt;
+  core::Topical topical;
+  topical.product = spec.serum;
+  topical.dose_kg_m2 = planner.search().serum_dose_kg_m2;
+  topical.concentration_fraction = spec.serum_concentration_fraction;
+  topical.exposure_s = planner.search().serum_exposure_s;
+  topical.daily_applications = spec.serum_daily_applications;
+  return topical;
 }
 
 double plan_score(const PlanFigures& f, int sessions, const ScoreWeights& w) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,10 @@ std::vector<PlanSpec> candidate_plans(const core::Scenario& scenario, std::size_
 AreaSearch search_area(const core::Scenario& scenario, std::size_t area_index,
                        const SearchLimits& limits, const simulation::Catalogs& catalogs,
                        const PlannerCatalog& planner);
+
+/// The plan's serum as the scenario's topical (dose, strength, exposure and home use from the
+/// planner's rules); empty when the plan has no serum.
+std::optional<core::Topical> serum_topical(const PlanSpec& spec, const PlannerCatalog& planner);
 
 /// The ranking score of docs/model.md §9 from a plan's figures.
 double plan_score(const PlanFigures& figures, int sessions, const ScoreWeights& weights);
