@@ -472,6 +472,10 @@ plan_bad "plan: no area" '/^\[\[area\]\]$/,/^concerns/d' '' 'area'
   >"$tmp/plan_bad_device.toml"
 expect_bad "plan: a [device] table in a patient file" "$tmp/plan_bad_device.toml" \
   "$(line_of "$tmp/plan_bad_device.toml" '^\[device\]')" 'device' 'citsim run'
+{ cat "$patient_base"; printf '\n[simulation]\ntransport = "voxel3d"\n'; } \
+  >"$tmp/plan_bad_voxel3d.toml"
+expect_bad "plan: voxel3d transport in a patient file" "$tmp/plan_bad_voxel3d.toml" "" \
+  'simulation.transport' 'voxel3d' 'citsim run'
 bad_command=run
 
 run_citsim plan_help plan --help
