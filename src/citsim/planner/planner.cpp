@@ -205,6 +205,16 @@ PlanResult make_plan(const core::Scenario& scenario, const simulation::Catalogs&
     const AreaSearch search = search_area(scenario, a, limits, catalogs, planner);
     const auto searched = std::chrono::steady_clock::now();
     plan.evaluated = search.evaluated;
+    if (search.evaluated == 0) {
+      // The cap is on the grid, but no device of the planner's list takes that short a needle:
+      // no plan exists, whatever the constraints.
+      plan.candidate = false;
+      plan.reasons.push_back(fmt::format(
+          "no device of the planner's list takes a needle length within the safe {:.2f} mm",
+          plan.max_safe_needle_m / units::mm));
+      result.areas.push_back(std::move(plan));
+      continue;
+    }
     if (search.ranked.empty()) {
       throw core::InputError(
           result.constraints.where, "constraints.max_downtime_days",
