@@ -3,6 +3,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -115,6 +116,175 @@ StepBalance Diffusion3d<Real>::sweep_z(Real dt_s, int repeats) {
   return total;
 }
 
+namespace {
+
+/// [begin, end) of `n` items for thread `t` of `threads`: contiguous, in order.
+std::pair<std::size_t, std::size_t> share(std::size_t n, std::size_t t, std::size_t threads) {
+  return {n * t / threads, n * (t + 1) / threads};
+}
+
+}  // namespace
+
+template <class Real>
+bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
+  const std::size_t nx = m_grid.nx();
+  const std::size_t ny = m_grid.ny();
+  const std::size_t nz = m_grid.nz();
+  if (nx < 3 || ny < 3 || nz < 2) return false;
+  constexpr std::size_t strip = detail::k_two_pass_strip;
+  constexpr std::size_t x_block = detail::x_block(sizeof(Real));
+  const std::size_t strips = (nx + strip - 1) / strip;
+  const std::size_t row_blocks = (ny + x_block - 1) / x_block;
+  const std::size_t plane = nx * ny;
+  const bool parallel = m_grid.size() >= detail::k_min_parallel_voxels;
+  const std::size_t team =
+      parallel ? std::min<std::size_t>(static_cast<std::size_t>(omp_get_max_threads()), strips) : 1;
+  // Classes per strip, not per thread: which grids take this path, and every factor, must not
+  // depend on the number of threads.
+  if (m_column_classes.size() != strips) m_column_classes.resize(strips);
+  const std::size_t max_classes = detail::max_column_classes(strip * ny);
+  m_class_of.resize(plane);
+  m_row_class.resize(ny * strips);
+  m_sums.assign(3 * nx, 0.0);
+  const Real c = dt / static_cast<Real>(m_grid.column_area_m2());
+  const auto u_out = static_cast<Real>(m_boundary.outside_potential);
+  Real* u = m_u.data();
+  const std::uint8_t* ids = m_ids.data();
+  int classified = 0;
+#pragma omp parallel num_threads(static_cast <int>(team)) if (team > 1)
+  {
+    const detail::FlushSubnormals flush;
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    auto& scratch = m_scratch[t];
+    const auto [s_begin, s_end] = share(strips, t, threads);
+    const auto [b_begin, b_end] = share(row_blocks, t, threads);
+    const std::size_t j_begin = std::min(ny, b_begin * x_block);
+    const std::size_t j_end = std::min(ny, b_end * x_block);
+    // Plane by plane over all of this thread's strips, so the ids are read once, in order.
+    int fits = 0;
+    bool growing = true;
+    for (std::size_t s = s_begin; s < s_end; ++s) m_column_classes[s].start(nz);
+    for (std::size_t k = 0; k < nz && growing; ++k) {
+      for (std::size_t s = s_begin; s < s_end; ++s) {
+        growing = growing && m_column_classes[s].add_plane(nx, ny, k, ids + k * plane, s * strip,
+                                                           std::min(nx, (s + 1) * strip),
+                                                           max_classes, m_class_of.data());
+      }
+    }
+    for (std::size_t s = s_begin; s < s_end && growing; ++s) {
+      auto& classes = m_column_classes[s];
+      if (classes.finish(nx, ny, s * strip, std::min(nx, (s + 1) * strip), strip, max_classes,
+                         m_class_of.data(), m_row_class.data())) {
+        classes.tabulate(m_coefficients, m_dz_m, dt);
+        ++fits;
+      }
+    }
+#pragma omp atomic
+    classified += fits;
+#pragma omp barrier
+    if (classified == static_cast<int>(strips)) {
+      // Pass 1, down the planes: x lines, y lines, then this plane's row of the z elimination.
+      for (std::size_t k = 0; k < nz; ++k) {
+        Real* here = u + k * plane;
+        const std::uint8_t* here_ids = ids + k * plane;
+        detail::sweep_x_rows(nx, ny, j_begin, j_end, here, here_ids, m_coefficients, c, scratch);
+#pragma omp barrier
+        for (std::size_t s = s_begin; s < s_end; ++s) {
+          const Real* a = m_column_classes[s].a(k);
+          const Real* b = m_column_classes[s].b(k);
+          const std::size_t i0 = s * strip;
+          const std::size_t w = std::min(strip, nx - i0);
+          detail::sweep_y_strip(nx, ny, i0, w, here, here_ids, m_coefficients, c, scratch);
+          for (std::size_t j = 0; j < ny; ++j) {
+            Real* __restrict y = here + j * nx + i0;
+            const Real* __restrict above = k > 0 ? y - plane : nullptr;
+            const std::uint32_t shared = m_row_class[j * strips + s];
+            if (shared != detail::k_mixed_class) {
+              const Real ak = a[shared];
+              const Real bk = b[shared];
+              if (k == 0) {
+                for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * u_out;
+              } else {
+                for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * above[l];
+              }
+            } else {
+              const std::uint32_t* cls = m_class_of.data() + j * nx + i0;
+              for (std::size_t l = 0; l < w; ++l) {
+                y[l] = a[cls[l]] * y[l] + b[cls[l]] * (k > 0 ? above[l] : u_out);
+              }
+            }
+          }
+        }
+      }
+      // Pass 2, up the planes: back substitution, with the balance summed per column of x in
+      // a fixed order (planes up, rows in order), so it does not depend on the threads.
+      double* __restrict sink_sum = m_sums.data();
+      double* __restrict top_sum = sink_sum + nx;
+      double* __restrict bottom_sum = top_sum + nx;
+      for (std::size_t k = nz; k-- > 0;) {
+        Real* here = u + k * plane;
+        for (std::size_t s = s_begin; s < s_end; ++s) {
+          const auto& classes = m_column_classes[s];
+          const Real* e = classes.e(k);
+          const Real* sink = classes.sink(k);
+          const std::size_t i0 = s * strip;
+          const std::size_t w = std::min(strip, nx - i0);
+          for (std::size_t j = 0; j < ny; ++j) {
+            Real* __restrict x = here + j * nx + i0;
+            const Real* __restrict below = x + plane;
+            const std::uint32_t shared = m_row_class[j * strips + s];
+            const std::uint32_t* cls = m_class_of.data() + j * nx + i0;
+            double* __restrict sums = sink_sum + i0;
+            if (shared != detail::k_mixed_class) {
+              const Real ek = e[shared];
+              const Real sk = sink[shared];
+              if (k + 1 < nz) {
+                for (std::size_t l = 0; l < w; ++l) x[l] += ek * below[l];
+              }
+              if (sk != Real(0)) {
+                for (std::size_t l = 0; l < w; ++l) sums[l] += static_cast<double>(sk * x[l]);
+              }
+            } else {
+              if (k + 1 < nz) {
+                for (std::size_t l = 0; l < w; ++l) x[l] += e[cls[l]] * below[l];
+              }
+              for (std::size_t l = 0; l < w; ++l) {
+                sums[l] += static_cast<double>(sink[cls[l]] * x[l]);
+              }
+            }
+            if (k + 1 == nz) {
+              const Real* g = classes.bottom();
+              for (std::size_t l = 0; l < w; ++l) {
+                bottom_sum[i0 + l] += static_cast<double>(g[cls[l]] * x[l]);
+              }
+            }
+            if (k == 0) {
+              const Real* g = classes.top();
+              for (std::size_t l = 0; l < w; ++l) {
+                top_sum[i0 + l] += static_cast<double>(g[cls[l]] * (u_out - x[l]));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  if (classified != static_cast<int>(strips)) return false;
+  const double area = m_grid.column_area_m2();
+  StepBalance total;
+  for (std::size_t i = 0; i < nx; ++i) {
+    total.removed_sink += m_sums[i];
+    total.entered_top += m_sums[nx + i];
+    total.left_bottom += m_sums[2 * nx + i];
+  }
+  total.entered_top *= area;
+  total.left_bottom *= area;
+  total.removed_sink *= area;
+  balance = total;
+  return true;
+}
+
 template <class Real>
 StepBalance Diffusion3d<Real>::step(double dt_s) {
   if (!std::isfinite(dt_s) || dt_s <= 0) {
@@ -128,13 +298,18 @@ StepBalance Diffusion3d<Real>::step(double dt_s) {
   const auto tabulate = [&](Real dt) {
     m_coefficients.set_step(dt, dt / static_cast<Real>(m_grid.column_area_m2()), m_half_dz_m,
                             inv_bottom);
+    m_coefficients.set_uniform_lines(m_grid.nx(), m_grid.ny());
   };
   if (m_splitting == Splitting::lod) {
     const auto dt = static_cast<Real>(dt_s);
     tabulate(dt);
+    StepBalance balance;
+    m_last_two_pass = m_two_pass_enabled && step_two_pass(dt, balance);
+    if (m_last_two_pass) return balance;
     sweep_xy(dt, true);
     return sweep_z(dt, 1);
   }
+  m_last_two_pass = false;
   const auto half = static_cast<Real>(0.5 * dt_s);
   tabulate(half);
   sweep_xy(half, true);
@@ -163,6 +338,9 @@ std::size_t Diffusion3d<Real>::allocated_bytes() const {
                       (m_dz_m.size() + m_half_dz_m.size()) * sizeof(Real) +
                       m_plane_balance.size() * sizeof(StepBalance);
   for (const auto& scratch : m_scratch) bytes += scratch.bytes();
+  for (const auto& classes : m_column_classes) bytes += classes.bytes();
+  bytes += (m_class_of.capacity() + m_row_class.capacity()) * sizeof(std::uint32_t) +
+           m_sums.capacity() * sizeof(double);
   return bytes;
 }
 

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "citsim/numerics/diffusion3d_columns.hpp"
 #include "citsim/numerics/diffusion3d_problem.hpp"
 #include "citsim/numerics/diffusion3d_sweeps.hpp"
 #include "citsim/numerics/grid3d.hpp"
@@ -26,11 +27,17 @@ enum class Splitting {
 /// The scheme is locally one-dimensional backward Euler: per step an implicit sweep along x,
 /// then y, then z, each a (cyclic, in x and y) tridiagonal solve per line. It is unconditionally
 /// stable, keeps u ≥ 0 (each sweep's matrix is an M-matrix) and conserves Σ s·u·V exactly but for
-/// the boundary and sink terms that step() reports. The sweeps along x and y of a horizontal
-/// plane run back to back while the plane is in cache, so a step moves the field through memory
-/// twice. Lines are spread over OpenMP threads (grids of at least
-/// detail::k_min_parallel_voxels); each line's arithmetic does not depend on the number of
-/// threads, so neither do the results, bit for bit.
+/// the boundary and sink terms that step() reports.
+///
+/// A LOD step moves the field through memory twice. Pass 1 goes down the planes: the x and then
+/// the y lines of a plane while it is in cache, then that plane's row of the z elimination
+/// (the plane above is still in cache). Pass 2 goes back up with the z back substitution. The
+/// z factors come from per-class tables (detail::ColumnClasses: columns with the same materials
+/// share them); a grid with more distinct columns than detail::max_column_classes allows, or
+/// fewer than 3 cells along x or y, runs the z sweep as a separate pass over vertical planes
+/// instead (as the Strang splitting always does). Lines are spread over OpenMP threads (grids
+/// of at least detail::k_min_parallel_voxels); each line's arithmetic does not depend on the
+/// number of threads, so neither do the results, bit for bit.
 ///
 /// `Real` is float or double: the field and the line solves use it; balances are in double.
 template <class Real>
@@ -61,6 +68,12 @@ class Diffusion3d {
   /// u_outside for the following steps (the vehicle's potential).
   void set_outside_potential(double potential) { m_boundary.outside_potential = potential; }
 
+  /// Whether LOD steps may take the two-pass form (default true); false always sweeps z in a
+  /// pass of its own. Results agree to round-off; for comparisons and benchmarks.
+  void set_two_pass(bool enabled) { m_two_pass_enabled = enabled; }
+  /// Whether the last step took the two-pass form.
+  bool last_step_two_pass() const { return m_last_two_pass; }
+
   Splitting splitting() const { return m_splitting; }
   void set_splitting(Splitting splitting) { m_splitting = splitting; }
 
@@ -79,6 +92,9 @@ class Diffusion3d {
   void ensure_scratch(std::size_t threads);
   void sweep_xy(Real dt_s, bool x_first);
   StepBalance sweep_z(Real dt_s, int repeats);
+  /// The LOD step in two passes over memory (see step); false, with the field untouched, when
+  /// the grid is too small for it or its columns have too many distinct material sequences.
+  bool step_two_pass(Real dt_s, StepBalance& balance);
 
   Grid3d m_grid;
   std::vector<Material> m_materials;
@@ -91,6 +107,14 @@ class Diffusion3d {
   detail::MaterialCoefficients<Real> m_coefficients;
   std::vector<StepBalance> m_plane_balance;
   std::vector<detail::SweepScratch<Real>> m_scratch;
+  // The two-pass step: each thread's column classes, every column's class, the class shared by
+  // each (row, strip) of columns, and per-column-of-x running sums of the balance.
+  std::vector<detail::ColumnClasses<Real>> m_column_classes;
+  std::vector<std::uint32_t> m_class_of;
+  std::vector<std::uint32_t> m_row_class;
+  std::vector<double> m_sums;
+  bool m_two_pass_enabled = true;
+  bool m_last_two_pass = false;
 };
 
 extern template class Diffusion3d<float>;

@@ -62,6 +62,8 @@ ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz, std::
   sizes.gathered = nx * x_lines;
   sizes.lanes = std::max({x_lines, y_lanes, z_lanes});
   sizes.sums = z_lanes;
+  // A block sets at most a quarter of its lines aside.
+  sizes.odd = std::max(nx * x_lines, ny * y_lanes) / 4;
   return sizes;
 }
 
@@ -77,9 +79,19 @@ std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
                             faces * real_bytes + 2 * nz * real_bytes + ny * 3 * sizeof(double);
   const detail::ScratchSizes s = detail::scratch_sizes(nx, ny, nz, real_bytes);
   const std::size_t per_thread =
-      (s.upper + s.correction + s.gathered + detail::k_lane_arrays * s.lanes) * real_bytes +
-      s.gathered + s.sums * sizeof(double);
-  return fixed + threads * per_thread;
+      (s.upper + s.correction + s.gathered + detail::k_lane_arrays * s.lanes + s.odd) * real_bytes +
+      s.gathered + s.odd + s.sums * sizeof(double);
+  // The two-pass step: every column's class, each (row, strip)'s shared class, three balance
+  // sums per column of x, and per strip at most max_column_classes(strip·ny) classes: trie nodes
+  // (16 bytes, twice for the vector's growth), leaf numbers, sequences and four factor tables.
+  const std::size_t strip = detail::k_two_pass_strip;
+  const std::size_t strips = (nx + strip - 1) / strip;
+  const std::size_t classes = std::max<std::size_t>(64, strip * ny / 16);
+  const std::size_t nodes = classes * nz + 1;
+  const std::size_t two_pass =
+      nx * ny * 4 + ny * strips * 4 + 3 * nx * sizeof(double) +
+      strips * (nodes * (2 * 16 + 2 * 4) + classes * nz + (4 * nz + 2) * classes * real_bytes);
+  return fixed + threads * per_thread + two_pass;
 }
 
 void check_diffusion3d_memory(std::size_t nx, std::size_t ny, std::size_t nz,

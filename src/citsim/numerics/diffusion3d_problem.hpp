@@ -115,11 +115,16 @@ inline constexpr std::size_t x_block(std::size_t real_bytes) {
 }
 inline constexpr std::size_t k_y_strip = 128;
 inline constexpr std::size_t k_z_strip = 512;
+/// Width of the strips of columns the two-pass LOD step gives each thread (y lines, then the z
+/// rows of the same columns).
+inline constexpr std::size_t k_two_pass_strip = 32;
 /// Grids smaller than this run each sweep on one thread: a step then takes less time than
 /// waking a team (and far less than a team competing with other processes for the cores).
 inline constexpr std::size_t k_min_parallel_voxels = std::size_t{1} << 15;
+/// The most lanes one block of lines solves side by side (the widest of the strips above).
+inline constexpr std::size_t k_max_block_lanes = k_y_strip;
 /// Per-lane arrays in a thread's scratch.
-inline constexpr std::size_t k_lane_arrays = 7;
+inline constexpr std::size_t k_lane_arrays = 8;
 
 /// Element counts of one thread's sweep scratch (see diffusion3d_sweeps.hpp).
 struct ScratchSizes {
@@ -128,6 +133,7 @@ struct ScratchSizes {
   std::size_t gathered = 0;    ///< reals and ids: x lines gathered across, [i][line]
   std::size_t lanes = 0;       ///< reals: per-lane values (three arrays of this length)
   std::size_t sums = 0;        ///< doubles: per-lane sink sums
+  std::size_t odd = 0;         ///< reals and ids: a block's odd lines, [position][line]
 };
 
 ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz, std::size_t real_bytes);

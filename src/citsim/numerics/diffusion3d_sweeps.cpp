@@ -57,7 +57,10 @@ inline void face_conductances(std::size_t w, const Real* __restrict table, std::
 
 /// Periodic lines of length n (≥ 3) side by side: value (position p, lane l) at
 /// u[p·stride + l]. The cyclic system is the tridiagonal one plus the wrap-around face in the
-/// corners, solved with Sherman–Morrison on Thomas (gamma = −b_0).
+/// corners, solved with Sherman–Morrison on Thomas (gamma = −b_0) in two passes over the line:
+/// the elimination also sums y_0 = Σ W_p f_p and z_0 = Σ W_p g_p (W_p = e_0 ⋯ e_{p−1}, what back
+/// substitution would give at the first row), so the correction factor is known before the
+/// back substitution, which then applies it to each value as it goes.
 template <class Real>
 void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_t stride,
                     const std::uint8_t* __restrict ids, std::size_t id_stride,
@@ -72,6 +75,9 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
   Real* __restrict g_wrap = scratch.lane(2);
   Real* __restrict s = scratch.lane(3);
   Real* __restrict g_next = scratch.lane(4);  // conductance of the face below each row
+  Real* __restrict weight = scratch.lane(5);  // W_p
+  Real* __restrict sum_y = scratch.lane(6);
+  Real* __restrict sum_z = scratch.lane(7);
 
   const std::uint8_t* id_last = ids + (n - 1) * id_stride;
   face_conductances(w, lateral, count, id_last, ids, g_wrap);
@@ -83,11 +89,15 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
     const Real b = s[l] + gw + gdn;
     // Row 0 with b'_0 = b_0 − gamma = 2 b_0; the correction right-hand side starts at gamma.
     const Real m = Real(1) / (b + b);
-    upper[l] = gdn * m;
+    const Real e = gdn * m;
+    upper[l] = e;
     u[l] = s[l] * u[l] * m;
     corr[l] = -b * m;
     g_prev[l] = gdn;
     b_first[l] = b;
+    sum_y[l] = u[l];
+    sum_z[l] = corr[l];
+    weight[l] = e;
   }
   for (std::size_t p = 1; p + 1 < n; ++p) {
     face_conductances(w, lateral, count, ids + p * id_stride, ids + (p + 1) * id_stride, g_next);
@@ -102,57 +112,147 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
       const Real gup = g_prev[l];
       const Real gdn = g_next[l];
       const Real m = Real(1) / (s[l] + gup + gdn - gup * em[l]);
-      ep[l] = gdn * m;
-      up[l] = (s[l] * up[l] + gup * um[l]) * m;
-      zp[l] = gup * zm[l] * m;
+      const Real e = gdn * m;
+      const Real f = (s[l] * up[l] + gup * um[l]) * m;
+      const Real z = gup * zm[l] * m;
+      ep[l] = e;
+      up[l] = f;
+      zp[l] = z;
       g_prev[l] = gdn;
+      sum_y[l] += weight[l] * f;
+      sum_z[l] += weight[l] * z;
+      weight[l] *= e;
     }
   }
+  // Row n−1 with b'_{n−1} = b_{n−1} − alpha·beta/gamma = b_{n−1} + gw²/b_0, alpha = −gw. Its
+  // values are final before back substitution, so the factor
+  // fact = (y_0 + (beta/gamma) y_{n−1}) / (1 + z_0 + (beta/gamma) z_{n−1}), beta/gamma = gw/b_0,
+  // goes to b_first, and y_{n−1}, z_{n−1} stay in sum_y, sum_z as the running back-substituted
+  // values.
   {
-    // Row n−1 with b'_{n−1} = b_{n−1} − alpha·beta/gamma = b_{n−1} + gw²/b_0, alpha = −gw.
     gather(w, storage, id_last, s);
     Real* __restrict up = u + (n - 1) * stride;
     const Real* __restrict um = up - stride;
     const Real* __restrict em = upper + (n - 2) * w;
-    Real* __restrict zp = corr + (n - 1) * w;
-    const Real* __restrict zm = zp - w;
+    const Real* __restrict zm = corr + (n - 2) * w;
     for (std::size_t l = 0; l < w; ++l) {
       const Real gup = g_prev[l];
       const Real gw = g_wrap[l];
-      const Real m = Real(1) / (s[l] + gup + gw + gw * gw / b_first[l] - gup * em[l]);
-      up[l] = (s[l] * up[l] + gup * um[l]) * m;
-      zp[l] = (gup * zm[l] - gw) * m;
+      const Real b0 = b_first[l];
+      const Real m = Real(1) / (s[l] + gup + gw + gw * gw / b0 - gup * em[l]);
+      const Real y = (s[l] * up[l] + gup * um[l]) * m;
+      const Real z = (gup * zm[l] - gw) * m;
+      const Real y0 = sum_y[l] + weight[l] * y;
+      const Real z0 = sum_z[l] + weight[l] * z;
+      const Real r = gw / b0;
+      const Real fact = (y0 + r * y) / (Real(1) + z0 + r * z);
+      up[l] = y - fact * z;
+      b_first[l] = fact;
+      sum_y[l] = y;
+      sum_z[l] = z;
     }
   }
   for (std::size_t p = n - 1; p-- > 0;) {
     Real* __restrict up = u + p * stride;
-    const Real* __restrict un = up + stride;
     const Real* __restrict ep = upper + p * w;
-    Real* __restrict zp = corr + p * w;
-    const Real* __restrict zn = zp + w;
-    for (std::size_t l = 0; l < w; ++l) {
-      up[l] += ep[l] * un[l];
-      zp[l] += ep[l] * zn[l];
-    }
-  }
-  // x = y − fact·z, fact = (y_0 + (beta/gamma) y_{n−1}) / (1 + z_0 + (beta/gamma) z_{n−1}),
-  // beta/gamma = gw/b_0. The factor goes to g_prev, which is free now.
-  {
-    const Real* __restrict ylast = u + (n - 1) * stride;
-    const Real* __restrict zlast = corr + (n - 1) * w;
-    for (std::size_t l = 0; l < w; ++l) {
-      const Real r = g_wrap[l] / b_first[l];
-      g_prev[l] = (u[l] + r * ylast[l]) / (Real(1) + corr[l] + r * zlast[l]);
-    }
-  }
-  for (std::size_t p = 0; p < n; ++p) {
-    Real* __restrict up = u + p * stride;
     const Real* __restrict zp = corr + p * w;
-    for (std::size_t l = 0; l < w; ++l) up[l] -= g_prev[l] * zp[l];
+    for (std::size_t l = 0; l < w; ++l) {
+      const Real y = up[l] + ep[l] * sum_y[l];
+      const Real z = zp[l] + ep[l] * sum_z[l];
+      up[l] = y - b_first[l] * z;
+      sum_y[l] = y;
+      sum_z[l] = z;
+    }
   }
 }
 
-/// Periodic lines of length 2: both faces join the same two cells, a 2 × 2 system.
+/// Periodic lines of length n (≥ 3), all of material `m`: solve_periodic with the factors from
+/// the tables (MaterialCoefficients::UniformLines).
+template <class Real>
+void solve_periodic_uniform(const typename MaterialCoefficients<Real>::UniformLines& lines,
+                            std::size_t m, std::size_t w, Real* __restrict u, std::size_t stride,
+                            SweepScratch<Real>& scratch) {
+  const std::size_t n = lines.n;
+  const Real* __restrict alpha = lines.alpha.data() + m * n;
+  const Real* __restrict beta = lines.beta.data() + m * n;
+  const Real* __restrict weight = lines.weight.data() + m * n;
+  const Real* __restrict upper = lines.upper.data() + m * n;
+  const Real* __restrict z = lines.correction.data() + m * n;
+  Real* __restrict sum = scratch.lane(0);
+  Real* __restrict y = scratch.lane(1);
+  Real* __restrict fact = scratch.lane(2);
+  for (std::size_t l = 0; l < w; ++l) {
+    u[l] = alpha[0] * u[l];
+    sum[l] = u[l];
+  }
+  for (std::size_t p = 1; p < n; ++p) {
+    Real* __restrict up = u + p * stride;
+    const Real* __restrict um = up - stride;
+    const Real a = alpha[p];
+    const Real b = beta[p];
+    const Real wp = weight[p];
+    for (std::size_t l = 0; l < w; ++l) {
+      const Real f = a * up[l] + b * um[l];
+      up[l] = f;
+      sum[l] += wp * f;
+    }
+  }
+  {
+    Real* __restrict up = u + (n - 1) * stride;
+    const Real r = lines.ratio[m];
+    const Real scale = lines.scale[m];
+    const Real zl = z[n - 1];
+    for (std::size_t l = 0; l < w; ++l) {
+      fact[l] = (sum[l] + r * up[l]) * scale;
+      y[l] = up[l];
+      up[l] = y[l] - fact[l] * zl;
+    }
+  }
+  for (std::size_t p = n - 1; p-- > 0;) {
+    Real* __restrict up = u + p * stride;
+    const Real e = upper[p];
+    const Real zp = z[p];
+    for (std::size_t l = 0; l < w; ++l) {
+      const Real yp = up[l] + e * y[l];
+      y[l] = yp;
+      up[l] = yp - fact[l] * zp;
+    }
+  }
+}
+
+/// Lanes of a block that are not all of one material `m` (the material of the first lane that
+/// is), which the block solves apart.
+struct OddLanes {
+  bool any_uniform = false;
+  std::uint8_t material = 0;
+  std::size_t count = 0;
+};
+
+/// Finds `m` and lists the other lanes in `odd` (at most w entries).
+inline OddLanes find_odd_lanes(std::size_t n, std::size_t w, const std::uint8_t* ids,
+                               std::size_t stride, std::uint8_t* same, std::uint8_t* odd) {
+  for (std::size_t l = 0; l < w; ++l) same[l] = 1;
+  for (std::size_t p = 1; p < n; ++p) {
+    const std::uint8_t* row = ids + p * stride;
+    for (std::size_t l = 0; l < w; ++l) same[l] &= static_cast<std::uint8_t>(row[l] == ids[l]);
+  }
+  OddLanes result;
+  for (std::size_t l = 0; l < w && !result.any_uniform; ++l) {
+    if (same[l] != 0) {
+      result.any_uniform = true;
+      result.material = ids[l];
+    }
+  }
+  for (std::size_t l = 0; l < w; ++l) {
+    if (!result.any_uniform || same[l] == 0 || ids[l] != result.material) {
+      odd[result.count++] = static_cast<std::uint8_t>(l);
+    }
+  }
+  return result;
+}
+
+/// Periodic lines of length 2: both faces join/// Periodic lines of length 2: both faces join the
+/// same two cells, a 2 × 2 system.
 template <class Real>
 void solve_periodic_pair(std::size_t w, Real* u, std::size_t stride, const std::uint8_t* ids,
                          std::size_t id_stride, const MaterialCoefficients<Real>& materials,
@@ -174,11 +274,40 @@ void solve_periodic_pair(std::size_t w, Real* u, std::size_t stride, const std::
 template <class Real>
 void solve_periodic_lines(std::size_t n, std::size_t w, Real* u, std::size_t stride,
                           const std::uint8_t* ids, std::size_t id_stride,
-                          const MaterialCoefficients<Real>& materials, Real c,
+                          const MaterialCoefficients<Real>& materials,
+                          const typename MaterialCoefficients<Real>::UniformLines& lines, Real c,
                           SweepScratch<Real>& scratch) {
   // A periodic line of one cell exchanges only with itself: nothing changes.
   if (n == 2) solve_periodic_pair(w, u, stride, ids, id_stride, materials, c);
-  if (n >= 3) solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
+  if (n < 3) return;
+  if (lines.n != n || w > k_max_block_lanes) {
+    solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
+    return;
+  }
+  // Lines of one material take the tables; the few that cross a channel (the odd lanes) are
+  // copied aside first and solved in full on their own.
+  std::uint8_t same[k_max_block_lanes];
+  std::uint8_t odd[k_max_block_lanes];
+  const OddLanes lanes = find_odd_lanes(n, w, ids, id_stride, same, odd);
+  if (!lanes.any_uniform || lanes.count > w / 4) {
+    solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
+    return;
+  }
+  const std::size_t k = lanes.count;
+  Real* aside = scratch.odd.data();
+  std::uint8_t* aside_ids = scratch.odd_ids.data();
+  for (std::size_t p = 0; p < n; ++p) {
+    for (std::size_t o = 0; o < k; ++o) {
+      aside[p * k + o] = u[p * stride + odd[o]];
+      aside_ids[p * k + o] = ids[p * id_stride + odd[o]];
+    }
+  }
+  solve_periodic_uniform(lines, lanes.material, w, u, stride, scratch);
+  if (k == 0) return;
+  solve_periodic(n, k, aside, k, aside_ids, k, materials, scratch);
+  for (std::size_t p = 0; p < n; ++p) {
+    for (std::size_t o = 0; o < k; ++o) u[p * stride + odd[o]] = aside[p * k + o];
+  }
 }
 
 }  // namespace
@@ -237,6 +366,63 @@ template <class Real>
 std::size_t MaterialCoefficients<Real>::bytes() const {
   return (storage.size() + inv_kappa.size() + sink_storage.size() + inv_top.size() +
           lateral.size() + vertical.size() + top.size() + bottom.size()) *
+             sizeof(Real) +
+         lines_x.bytes() + lines_y.bytes();
+}
+
+template <class Real>
+void MaterialCoefficients<Real>::set_uniform_lines(std::size_t nx, std::size_t ny) {
+  lines_x.tabulate(*this, nx);
+  lines_y.tabulate(*this, ny);
+}
+
+template <class Real>
+void MaterialCoefficients<Real>::UniformLines::tabulate(const MaterialCoefficients& materials,
+                                                        std::size_t length) {
+  n = length;
+  if (n < 3) return;
+  const std::size_t count = materials.count;
+  for (auto* table : {&alpha, &beta, &weight, &upper, &correction}) table->resize(count * n);
+  ratio.resize(count);
+  scale.resize(count);
+  for (std::size_t m = 0; m < count; ++m) {
+    // solve_periodic's expressions with gup = gdn = gw = g and s the same on every row.
+    const Real s = materials.storage[m];
+    const Real g = materials.lateral[m * count + m];
+    const Real b = s + g + g;
+    Real* al = alpha.data() + m * n;
+    Real* be = beta.data() + m * n;
+    Real* we = weight.data() + m * n;
+    Real* up = upper.data() + m * n;
+    Real* z = correction.data() + m * n;
+    Real mult = Real(1) / (b + b);
+    al[0] = s * mult;
+    be[0] = 0;
+    we[0] = 1;
+    up[0] = g * mult;
+    z[0] = -b * mult;
+    for (std::size_t p = 1; p < n; ++p) {
+      const bool last = p + 1 == n;
+      const Real diagonal =
+          last ? s + g + g + g * g / b - g * up[p - 1] : s + g + g - g * up[p - 1];
+      mult = Real(1) / diagonal;
+      al[p] = s * mult;
+      be[p] = g * mult;
+      we[p] = we[p - 1] * up[p - 1];
+      up[p] = last ? Real(0) : g * mult;
+      z[p] = last ? (g * z[p - 1] - g) * mult : g * z[p - 1] * mult;
+    }
+    // Back-substitute the correction vector once; it does not depend on the field.
+    for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
+    ratio[m] = g / b;
+    scale[m] = Real(1) / (Real(1) + z[0] + ratio[m] * z[n - 1]);
+  }
+}
+
+template <class Real>
+std::size_t MaterialCoefficients<Real>::UniformLines::bytes() const {
+  return (alpha.size() + beta.size() + weight.size() + upper.size() + correction.size() +
+          ratio.size() + scale.size()) *
          sizeof(Real);
 }
 
@@ -247,6 +433,8 @@ SweepScratch<Real>::SweepScratch(const ScratchSizes& sizes)
       gathered(sizes.gathered),
       gathered_ids(sizes.gathered),
       lanes(k_lane_arrays * sizes.lanes),
+      odd(sizes.odd),
+      odd_ids(sizes.odd),
       sums(sizes.sums),
       m_lane_size(sizes.lanes) {
   for (std::size_t a = 0; a < k_lane_arrays; ++a) m_lane_order[a] = a;
@@ -254,22 +442,30 @@ SweepScratch<Real>::SweepScratch(const ScratchSizes& sizes)
 
 template <class Real>
 std::size_t SweepScratch<Real>::bytes() const {
-  return (upper.size() + correction.size() + gathered.size() + lanes.size()) * sizeof(Real) +
-         gathered_ids.size() + sums.size() * sizeof(double);
+  return (upper.size() + correction.size() + gathered.size() + lanes.size() + odd.size()) *
+             sizeof(Real) +
+         gathered_ids.size() + odd_ids.size() + sums.size() * sizeof(double);
 }
 
 template <class Real>
 void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
                    const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
                    SweepScratch<Real>& scratch) {
+  sweep_x_rows(nx, ny, 0, ny, plane, ids, materials, dt_over_dx2, scratch);
+}
+
+template <class Real>
+void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::size_t j_end,
+                  Real* plane, const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
+                  Real dt_over_dx2, SweepScratch<Real>& scratch) {
   if (nx < 2) return;
   // Lines along x are contiguous, so lanes would be nx apart: gather a block of lines across
   // ([i][line]) so that the solve runs over adjacent lanes, then scatter the result back.
   Real* line = scratch.gathered.data();
   std::uint8_t* line_ids = scratch.gathered_ids.data();
   constexpr std::size_t block = x_block(sizeof(Real));
-  for (std::size_t j0 = 0; j0 < ny; j0 += block) {
-    const std::size_t w = std::min(block, ny - j0);
+  for (std::size_t j0 = j_begin; j0 < j_end; j0 += block) {
+    const std::size_t w = std::min(block, j_end - j0);
     for (std::size_t b = 0; b < w; ++b) {
       const Real* row = plane + (j0 + b) * nx;
       const std::uint8_t* row_ids = ids + (j0 + b) * nx;
@@ -278,7 +474,8 @@ void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8
         line_ids[i * w + b] = row_ids[i];
       }
     }
-    solve_periodic_lines(nx, w, line, w, line_ids, w, materials, dt_over_dx2, scratch);
+    solve_periodic_lines(nx, w, line, w, line_ids, w, materials, materials.lines_x, dt_over_dx2,
+                         scratch);
     for (std::size_t b = 0; b < w; ++b) {
       Real* row = plane + (j0 + b) * nx;
       for (std::size_t i = 0; i < nx; ++i) row[i] = line[i * w + b];
@@ -292,8 +489,17 @@ void sweep_y_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8
                    SweepScratch<Real>& scratch) {
   for (std::size_t i0 = 0; i0 < nx; i0 += k_y_strip) {
     const std::size_t w = std::min(k_y_strip, nx - i0);
-    solve_periodic_lines(ny, w, plane + i0, nx, ids + i0, nx, materials, dt_over_dx2, scratch);
+    solve_periodic_lines(ny, w, plane + i0, nx, ids + i0, nx, materials, materials.lines_y,
+                         dt_over_dx2, scratch);
   }
+}
+
+template <class Real>
+void sweep_y_strip(std::size_t nx, std::size_t ny, std::size_t i0, std::size_t w, Real* plane,
+                   const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
+                   Real dt_over_dx2, SweepScratch<Real>& scratch) {
+  solve_periodic_lines(ny, w, plane + i0, nx, ids + i0, nx, materials, materials.lines_y,
+                       dt_over_dx2, scratch);
 }
 
 namespace {
@@ -424,6 +630,12 @@ StepBalance sweep_z_plane(const ZSweep<Real>& z, Real* field, const std::uint8_t
                                     const MaterialCoefficients<Real>&, Real, SweepScratch<Real>&); \
   template void sweep_y_plane<Real>(std::size_t, std::size_t, Real*, const std::uint8_t*,          \
                                     const MaterialCoefficients<Real>&, Real, SweepScratch<Real>&); \
+  template void sweep_x_rows<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,      \
+                                   const std::uint8_t*, const MaterialCoefficients<Real>&, Real,   \
+                                   SweepScratch<Real>&);                                           \
+  template void sweep_y_strip<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,     \
+                                    const std::uint8_t*, const MaterialCoefficients<Real>&, Real,  \
+                                    SweepScratch<Real>&);                                          \
   template StepBalance sweep_z_plane<Real>(const ZSweep<Real>&, Real*, const std::uint8_t*,        \
                                            const MaterialCoefficients<Real>&,                      \
                                            SweepScratch<Real>&);

@@ -52,8 +52,28 @@ struct MaterialCoefficients {
   std::vector<Real> top;     ///< [a]: dt/(1/(top_exchange·h) + half_0/kappa_a) (m)
   std::vector<Real> bottom;  ///< [a]: dt/(half_{nz−1}/kappa_a + inv_bottom) (m)
 
+  /// Periodic lines of n cells all of one material have the same elimination factors, whatever
+  /// the field: set_uniform_lines tabulates them per material, [m·n + p], for the step's lateral
+  /// tables, and the sweeps take them (no division, no look-ups) for blocks of such lines.
+  struct UniformLines {
+    std::size_t n = 0;
+    std::vector<Real> alpha;  ///< f_p = alpha_p·u_p + beta_p·f_{p−1}
+    std::vector<Real> beta;
+    std::vector<Real> weight;      ///< W_p = e_0 ⋯ e_{p−1}: y_0 = Σ W_p f_p
+    std::vector<Real> upper;       ///< e_p: y_p = f_p + e_p·y_{p+1}
+    std::vector<Real> correction;  ///< the back-substituted Sherman–Morrison vector z_p
+    std::vector<Real> ratio;       ///< per material: beta/gamma = g/b
+    std::vector<Real> scale;       ///< per material: 1/(1 + z_0 + ratio·z_{n−1})
+    void tabulate(const MaterialCoefficients& materials, std::size_t length);
+    std::size_t bytes() const;
+  };
+  UniformLines lines_x;
+  UniformLines lines_y;
+
   MaterialCoefficients();
   void assign(std::span<const Material> materials, const Diffusion3dBoundary& boundary);
+  /// After set_step: the uniform-line tables for lines of nx (along x) and ny (along y) cells.
+  void set_uniform_lines(std::size_t nx, std::size_t ny);
   /// Tabulates the face conductances of a step of `dt` (s) with `dt_over_dx2` = dt/dx²,
   /// half-cell thicknesses `half_dz` (m) and the bottom's reciprocal factor `inv_bottom`.
   void set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz, Real inv_bottom);
@@ -68,6 +88,8 @@ struct SweepScratch {
   std::vector<Real> gathered;
   std::vector<std::uint8_t> gathered_ids;
   std::vector<Real> lanes;  ///< k_lane_arrays arrays of one value per lane
+  std::vector<Real> odd;    ///< lines of a block solved apart, [position][line]
+  std::vector<std::uint8_t> odd_ids;
   std::vector<double> sums;
 
   explicit SweepScratch(const ScratchSizes& sizes);
@@ -89,11 +111,24 @@ void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8
                    const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
                    SweepScratch<Real>& scratch);
 
+/// The same for the lines j in [j_begin, j_end) only; j_begin a multiple of x_block, so that
+/// the lines are blocked as sweep_x_plane blocks them.
+template <class Real>
+void sweep_x_rows(std::size_t nx, std::size_t ny, std::size_t j_begin, std::size_t j_end,
+                  Real* plane, const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
+                  Real dt_over_dx2, SweepScratch<Real>& scratch);
+
 /// The same along y for every line of one horizontal plane.
 template <class Real>
 void sweep_y_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
                    const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
                    SweepScratch<Real>& scratch);
+
+/// The same along y for the w lines i0 … i0+w−1 of one horizontal plane.
+template <class Real>
+void sweep_y_strip(std::size_t nx, std::size_t ny, std::size_t i0, std::size_t w, Real* plane,
+                   const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
+                   Real dt_over_dx2, SweepScratch<Real>& scratch);
 
 /// What the z sweep needs besides the field and the step's face tables (MaterialCoefficients::
 /// set_step): layer thicknesses (m), the step (s) and u_outside.

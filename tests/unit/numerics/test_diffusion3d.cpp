@@ -7,7 +7,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <random>
+#include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -66,16 +69,18 @@ TEST(Diffusion3d, RejectsBadMaterialsAndSteps) {
                std::invalid_argument);
 }
 
-TEST(Diffusion3d, MemoryEstimateIsWhatItAllocatesAndFitsTheBudget) {
+TEST(Diffusion3d, MemoryEstimateBoundsWhatItAllocatesAndFitsTheBudget) {
   const ThreadCount two(2);
   const Grid3d grid(40, 24, 1e-5, graded_dz(4, 20, 1e-6, 1.3));
   Diffusion3d<double> solver(grid, testing::mild_materials());
   solver.step(1e-3);
   const std::size_t materials = testing::mild_materials().size();
-  EXPECT_EQ(solver.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(double), 2, materials));
+  // The estimate bounds what the step allocates (the column classes' tables grow with the
+  // number of distinct columns, up to the bound the estimate counts).
+  EXPECT_LE(solver.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(double), 2, materials));
   Diffusion3d<float> single(grid, testing::mild_materials());
   single.step(1e-3);
-  EXPECT_EQ(single.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(float), 2, materials));
+  EXPECT_LE(single.allocated_bytes(), diffusion3d_bytes(40, 24, 24, sizeof(float), 2, materials));
   // A realistic patch: at most 24 bytes per voxel in double, scratch included.
   const double per_voxel =
       static_cast<double>(diffusion3d_bytes(256, 256, 120, sizeof(double))) / (256.0 * 256 * 120);
@@ -199,6 +204,89 @@ TEST(Diffusion3d, SameBitsForOneAndTwoThreads) {
     ASSERT_EQ(one.size(), two.size());
     EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)), 0);
   }
+}
+
+/// Largest |a − b| / max|b|.
+double relative_difference(std::span<const double> a, std::span<const double> b) {
+  double worst = 0;
+  double scale = 0;
+  for (std::size_t c = 0; c < a.size(); ++c) {
+    worst = std::max(worst, std::abs(a[c] - b[c]));
+    scale = std::max(scale, std::abs(b[c]));
+  }
+  return worst / scale;
+}
+
+TEST(Diffusion3d, TwoPassStepAgreesWithSeparateSweepsToRoundOff) {
+  // Channels, a barrier, a sink; 70 columns along x, so three strips of column classes, one
+  // of them partial.
+  const Grid3d grid(70, 37, 10e-6, graded_dz(3, 20, 1e-6, 1.3));
+  Diffusion3dBoundary boundary;
+  boundary.top_transfer_m_s = 1e-6;
+  boundary.outside_potential = 1.0;
+  boundary.bottom = BottomBoundary::zero_potential;
+  const auto run = [&](bool two_pass) {
+    Diffusion3d<double> solver(grid, testing::stiff_materials(), boundary);
+    solver.set_two_pass(two_pass);
+    paint_layers(grid, solver.material_ids(), 3, 10, 16);
+    fill_bump(grid, solver.potential(), 0.3);
+    StepBalance total;
+    for (int n = 0; n < 6; ++n) {
+      total += solver.step(0.9);
+      EXPECT_EQ(solver.last_step_two_pass(), two_pass);
+    }
+    std::vector<double> out(solver.potential().begin(), solver.potential().end());
+    return std::make_pair(out, total);
+  };
+  const auto [fused, fused_total] = run(true);
+  const auto [separate, separate_total] = run(false);
+  EXPECT_LT(relative_difference(fused, separate), 1e-13);
+  EXPECT_NEAR(fused_total.entered_top, separate_total.entered_top,
+              1e-13 * separate_total.entered_top);
+  EXPECT_NEAR(fused_total.left_bottom, separate_total.left_bottom,
+              1e-13 * separate_total.left_bottom);
+  EXPECT_NEAR(fused_total.removed_sink, separate_total.removed_sink,
+              1e-13 * separate_total.removed_sink);
+}
+
+TEST(Diffusion3d, LinesOfOneMaterialAgreeWithTheFullSolveToRoundOff) {
+  // Materials 0 and 1 are the same medium under two ids. All-zero lines take the tabulated
+  // uniform-line factors and class tables; scattered 1s make their lines, blocks and columns
+  // take the full elimination. The physics is the same, so the fields must agree to round-off.
+  const Grid3d grid(40, 36, 10e-6, graded_dz(2, 12, 2e-6, 1.4));
+  const std::vector<Material> materials = {{1.5, 3e-11, 1e-3, 1.0}, {1.5, 3e-11, 1e-3, 1.0}};
+  Diffusion3dBoundary boundary;
+  boundary.top_transfer_m_s = 1e-6;
+  boundary.outside_potential = 1.0;
+  const auto run = [&](bool scatter) {
+    Diffusion3d<double> solver(grid, materials, boundary);
+    fill_bump(grid, solver.potential(), 0.3);
+    if (scatter) {
+      for (std::size_t c = 0; c < grid.size(); c += 97) solver.material_ids()[c] = 1;
+    }
+    for (int n = 0; n < 4; ++n) solver.step(2.0);
+    EXPECT_TRUE(solver.last_step_two_pass());
+    return std::vector<double>(solver.potential().begin(), solver.potential().end());
+  };
+  const auto uniform = run(false);
+  const auto mixed = run(true);
+  EXPECT_LT(relative_difference(mixed, uniform), 1e-13);
+  EXPECT_GT(relative_difference(mixed, uniform), 0.0);  // the two did take different paths
+}
+
+TEST(Diffusion3d, ManyDistinctColumnsFallBackToSeparateSweeps) {
+  // Every column different: more classes than a strip may hold.
+  const Grid3d grid(16, 16, 10e-6, std::vector<double>(40, 5e-6));
+  Diffusion3d<double> solver(grid, testing::mild_materials());
+  std::minstd_rand random(7);
+  for (std::size_t c = 0; c < grid.size(); ++c) {
+    solver.material_ids()[c] = static_cast<std::uint8_t>(random() % 4);
+  }
+  fill_bump(grid, solver.potential(), 0.3);
+  const double initial = solver.amount();
+  const StepBalance balance = solver.step(0.5);
+  EXPECT_FALSE(solver.last_step_two_pass());
+  EXPECT_LT(std::abs(solver.amount() - initial - balance.net()) / initial, 1e-12);
 }
 
 template <class Real>

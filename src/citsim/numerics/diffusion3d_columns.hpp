@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "citsim/numerics/diffusion3d_sweeps.hpp"
+
+/// Column classes for the z sweep of Diffusion3d's two-pass step.
+///
+/// The elimination factors of a column's tridiagonal system depend only on the column's
+/// materials, top to bottom, and on the step; in skin, nearly every column is one of a few
+/// kinds (intact, or a lumen down to one of a few depths). Numbering the distinct material
+/// sequences lets the z sweep read its factors from small per-class tables. That is what makes
+/// the two-pass step possible: back substitution needs each row's factor again, and without
+/// classes it would have to be stored per voxel (a real more per voxel to write and read back).
+namespace citsim::numerics::detail {
+
+/// Marks a (row, strip) whose columns do not all share one class.
+inline constexpr std::uint32_t k_mixed_class = 0xFFFFFFFFu;
+
+/// The classes of the columns of one strip (i in [i_begin, i_end), every j) and, per layer
+/// and class, the z sweep's factors for one step.
+template <class Real>
+class ColumnClasses {
+ public:
+  /// Numbers the distinct material sequences of the columns i in [i_begin, i_end) of an nx × ny
+  /// × nz id field (a trie over the layers, built plane by plane, so the ids are read in memory
+  /// order). Writes each column's class to class_of[i + nx·j] and, for each row j and strip s of
+  /// `strip` columns within the range, the class all its columns share (or k_mixed_class) to
+  /// row_class[j·strips + s]. Returns false, leaving both unusable, when the columns hold more
+  /// than `max_classes` sequences.
+  bool classify(std::size_t nx, std::size_t ny, std::size_t nz, const std::uint8_t* ids,
+                std::size_t i_begin, std::size_t i_end, std::size_t strip, std::size_t max_classes,
+                std::uint32_t* class_of, std::uint32_t* row_class);
+
+  /// The three stages of classify, for callers that classify several strips plane by plane
+  /// (so that the ids are read once, in memory order): start, then add_plane for k = 0 … nz−1
+  /// (false once there are too many prefixes), then finish.
+  void start(std::size_t nz);
+  bool add_plane(std::size_t nx, std::size_t ny, std::size_t k, const std::uint8_t* plane_ids,
+                 std::size_t i_begin, std::size_t i_end, std::size_t max_classes,
+                 std::uint32_t* class_of);
+  bool finish(std::size_t nx, std::size_t ny, std::size_t i_begin, std::size_t i_end,
+              std::size_t strip, std::size_t max_classes, std::uint32_t* class_of,
+              std::uint32_t* row_class);
+
+  /// Tabulates each class's factors for a step of `dt` (s) from the step's face tables
+  /// (MaterialCoefficients::set_step) and the layer thicknesses `dz` (m). Row k of a column
+  /// eliminates as y_k = a_k·u_k + b_k·y_{k−1} (y_{−1} = u_outside), back-substitutes as
+  /// u_k = y_k + e_k·u_{k+1}, and removes sink_k·u_k per unit column area through the sink.
+  void tabulate(const MaterialCoefficients<Real>& materials, std::span<const Real> dz, Real dt);
+
+  std::size_t count() const { return m_count; }
+  /// Per-class factors of layer k, indexed by class.
+  const Real* a(std::size_t k) const { return m_a.data() + k * m_count; }
+  const Real* b(std::size_t k) const { return m_b.data() + k * m_count; }
+  const Real* e(std::size_t k) const { return m_e.data() + k * m_count; }
+  const Real* sink(std::size_t k) const { return m_sink.data() + k * m_count; }
+  /// Per class: the conductance of the top face (film and top half-cell) and of the bottom face.
+  const Real* top() const { return m_top.data(); }
+  const Real* bottom() const { return m_bottom.data(); }
+
+  std::size_t bytes() const;
+
+ private:
+  struct Node {
+    std::uint32_t first_child;
+    std::uint32_t next_sibling;
+    std::uint32_t parent;
+    std::uint8_t material;
+  };
+
+  std::vector<Node> m_nodes;
+  std::vector<std::uint32_t> m_leaf_class;  // per node: its class if a leaf
+  std::vector<std::uint8_t> m_sequences;    // [class·nz + k]
+  std::size_t m_nz = 0;
+  std::size_t m_count = 0;
+  std::vector<Real> m_a, m_b, m_e, m_sink, m_top, m_bottom;
+};
+
+/// The most classes a strip of `columns` columns may have: enough for any realistic pattern of
+/// channels, few enough that the tables (4 reals per class and layer) stay near two bytes per
+/// voxel.
+inline std::size_t max_column_classes(std::size_t columns) {
+  return columns / 16 > 64 ? columns / 16 : 64;  // diffusion3d_bytes counts on this rule
+}
+
+}  // namespace citsim::numerics::detail
