@@ -123,6 +123,75 @@ std::pair<std::size_t, std::size_t> share(std::size_t n, std::size_t t, std::siz
   return {n * t / threads, n * (t + 1) / threads};
 }
 
+/// Row k of the z elimination for w columns whose classes are `classes_of` (all `shared`
+/// unless that is k_mixed_class): y_k = a·u_k + b·y_{k−1}, y_{−1} = u_outside; y_{k−1} lies one
+/// plane (`plane` cells) above.
+template <class Real>
+void eliminate_z_row(const detail::ColumnClasses<Real>& classes, std::size_t k, std::size_t w,
+                     std::uint32_t shared, const std::uint32_t* __restrict classes_of,
+                     Real* __restrict y, std::size_t plane, Real u_out) {
+  const Real* a = classes.a(k);
+  const Real* b = classes.b(k);
+  const Real* __restrict above = k > 0 ? y - plane : nullptr;
+  if (shared != detail::k_mixed_class) {
+    const Real ak = a[shared];
+    const Real bk = b[shared];
+    if (k == 0) {
+      for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * u_out;
+    } else {
+      for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * above[l];
+    }
+    return;
+  }
+  for (std::size_t l = 0; l < w; ++l) {
+    const std::uint32_t c = classes_of[l];
+    y[l] = a[c] * y[l] + b[c] * (k > 0 ? above[l] : u_out);
+  }
+}
+
+/// Row k of the z back substitution, u_k = y_k + e·u_{k+1}, for the same w columns; adds each
+/// column's sink removal (and, in the first and last rows, its top and bottom exchange) to
+/// `sums` (sink, then top `stride` further on, then bottom).
+template <class Real>
+void substitute_z_row(const detail::ColumnClasses<Real>& classes, std::size_t k, std::size_t nz,
+                      std::size_t w, std::uint32_t shared,
+                      const std::uint32_t* __restrict classes_of, Real* __restrict x,
+                      std::size_t plane, Real u_out, double* __restrict sums,
+                      std::size_t stride) {
+  const Real* e = classes.e(k);
+  const Real* sink = classes.sink(k);
+  const Real* __restrict below = x + plane;
+  if (shared != detail::k_mixed_class) {
+    const Real ek = e[shared];
+    const Real sk = sink[shared];
+    if (k + 1 < nz) {
+      for (std::size_t l = 0; l < w; ++l) x[l] += ek * below[l];
+    }
+    if (sk != Real(0)) {
+      for (std::size_t l = 0; l < w; ++l) sums[l] += static_cast<double>(sk * x[l]);
+    }
+  } else {
+    if (k + 1 < nz) {
+      for (std::size_t l = 0; l < w; ++l) x[l] += e[classes_of[l]] * below[l];
+    }
+    for (std::size_t l = 0; l < w; ++l) {
+      sums[l] += static_cast<double>(sink[classes_of[l]] * x[l]);
+    }
+  }
+  if (k == 0) {
+    double* __restrict top = sums + stride;
+    for (std::size_t l = 0; l < w; ++l) {
+      top[l] += static_cast<double>(classes.top()[classes_of[l]] * (u_out - x[l]));
+    }
+  }
+  if (k + 1 == nz) {
+    double* __restrict bottom = sums + 2 * stride;
+    for (std::size_t l = 0; l < w; ++l) {
+      bottom[l] += static_cast<double>(classes.bottom()[classes_of[l]] * x[l]);
+    }
+  }
+}
+
 }  // namespace
 
 template <class Real>
@@ -185,86 +254,37 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
 #pragma omp barrier
     if (classified == static_cast<int>(strips)) {
       // Pass 1, down the planes: x lines, y lines, then this plane's row of the z elimination.
+      // The z rows and pass 2 walk each row of the plane across this thread's strips, so that
+      // memory is read in long contiguous runs the prefetchers follow.
       for (std::size_t k = 0; k < nz; ++k) {
         Real* here = u + k * plane;
         const std::uint8_t* here_ids = ids + k * plane;
         detail::sweep_x_rows(nx, ny, j_begin, j_end, here, here_ids, m_coefficients, c, scratch);
 #pragma omp barrier
         for (std::size_t s = s_begin; s < s_end; ++s) {
-          const Real* a = m_column_classes[s].a(k);
-          const Real* b = m_column_classes[s].b(k);
           const std::size_t i0 = s * strip;
-          const std::size_t w = std::min(strip, nx - i0);
-          detail::sweep_y_strip(nx, ny, i0, w, here, here_ids, m_coefficients, c, scratch);
-          for (std::size_t j = 0; j < ny; ++j) {
-            Real* __restrict y = here + j * nx + i0;
-            const Real* __restrict above = k > 0 ? y - plane : nullptr;
-            const std::uint32_t shared = m_row_class[j * strips + s];
-            if (shared != detail::k_mixed_class) {
-              const Real ak = a[shared];
-              const Real bk = b[shared];
-              if (k == 0) {
-                for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * u_out;
-              } else {
-                for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * above[l];
-              }
-            } else {
-              const std::uint32_t* cls = m_class_of.data() + j * nx + i0;
-              for (std::size_t l = 0; l < w; ++l) {
-                y[l] = a[cls[l]] * y[l] + b[cls[l]] * (k > 0 ? above[l] : u_out);
-              }
-            }
+          detail::sweep_y_strip(nx, ny, i0, std::min(strip, nx - i0), here, here_ids,
+                                m_coefficients, c, scratch);
+        }
+        for (std::size_t j = 0; j < ny; ++j) {
+          for (std::size_t s = s_begin; s < s_end; ++s) {
+            const std::size_t i0 = s * strip;
+            eliminate_z_row(m_column_classes[s], k, std::min(strip, nx - i0),
+                            m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
+                            here + j * nx + i0, plane, u_out);
           }
         }
       }
       // Pass 2, up the planes: back substitution, with the balance summed per column of x in
       // a fixed order (planes up, rows in order), so it does not depend on the threads.
-      double* __restrict sink_sum = m_sums.data();
-      double* __restrict top_sum = sink_sum + nx;
-      double* __restrict bottom_sum = top_sum + nx;
       for (std::size_t k = nz; k-- > 0;) {
         Real* here = u + k * plane;
-        for (std::size_t s = s_begin; s < s_end; ++s) {
-          const auto& classes = m_column_classes[s];
-          const Real* e = classes.e(k);
-          const Real* sink = classes.sink(k);
-          const std::size_t i0 = s * strip;
-          const std::size_t w = std::min(strip, nx - i0);
-          for (std::size_t j = 0; j < ny; ++j) {
-            Real* __restrict x = here + j * nx + i0;
-            const Real* __restrict below = x + plane;
-            const std::uint32_t shared = m_row_class[j * strips + s];
-            const std::uint32_t* cls = m_class_of.data() + j * nx + i0;
-            double* __restrict sums = sink_sum + i0;
-            if (shared != detail::k_mixed_class) {
-              const Real ek = e[shared];
-              const Real sk = sink[shared];
-              if (k + 1 < nz) {
-                for (std::size_t l = 0; l < w; ++l) x[l] += ek * below[l];
-              }
-              if (sk != Real(0)) {
-                for (std::size_t l = 0; l < w; ++l) sums[l] += static_cast<double>(sk * x[l]);
-              }
-            } else {
-              if (k + 1 < nz) {
-                for (std::size_t l = 0; l < w; ++l) x[l] += e[cls[l]] * below[l];
-              }
-              for (std::size_t l = 0; l < w; ++l) {
-                sums[l] += static_cast<double>(sink[cls[l]] * x[l]);
-              }
-            }
-            if (k + 1 == nz) {
-              const Real* g = classes.bottom();
-              for (std::size_t l = 0; l < w; ++l) {
-                bottom_sum[i0 + l] += static_cast<double>(g[cls[l]] * x[l]);
-              }
-            }
-            if (k == 0) {
-              const Real* g = classes.top();
-              for (std::size_t l = 0; l < w; ++l) {
-                top_sum[i0 + l] += static_cast<double>(g[cls[l]] * (u_out - x[l]));
-              }
-            }
+        for (std::size_t j = 0; j < ny; ++j) {
+          for (std::size_t s = s_begin; s < s_end; ++s) {
+            const std::size_t i0 = s * strip;
+            substitute_z_row(m_column_classes[s], k, nz, std::min(strip, nx - i0),
+                             m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
+                             here + j * nx + i0, plane, u_out, m_sums.data() + i0, nx);
           }
         }
       }
