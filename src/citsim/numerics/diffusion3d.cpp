@@ -123,75 +123,6 @@ std::pair<std::size_t, std::size_t> share(std::size_t n, std::size_t t, std::siz
   return {n * t / threads, n * (t + 1) / threads};
 }
 
-/// Row k of the z elimination for w columns whose classes are `classes_of` (all `shared`
-/// unless that is k_mixed_class): y_k = a·u_k + b·y_{k−1}, y_{−1} = u_outside; y_{k−1} lies one
-/// plane (`plane` cells) above.
-template <class Real>
-void eliminate_z_row(const detail::ColumnClasses<Real>& classes, std::size_t k, std::size_t w,
-                     std::uint32_t shared, const std::uint32_t* __restrict classes_of,
-                     Real* __restrict y, std::size_t plane, Real u_out) {
-  const Real* a = classes.a(k);
-  const Real* b = classes.b(k);
-  const Real* __restrict above = k > 0 ? y - plane : nullptr;
-  if (shared != detail::k_mixed_class) {
-    const Real ak = a[shared];
-    const Real bk = b[shared];
-    if (k == 0) {
-      for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * u_out;
-    } else {
-      for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * above[l];
-    }
-    return;
-  }
-  for (std::size_t l = 0; l < w; ++l) {
-    const std::uint32_t c = classes_of[l];
-    y[l] = a[c] * y[l] + b[c] * (k > 0 ? above[l] : u_out);
-  }
-}
-
-/// Row k of the z back substitution, u_k = y_k + e·u_{k+1}, for the same w columns; adds each
-/// column's sink removal (and, in the first and last rows, its top and bottom exchange) to
-/// `sums` (sink, then top `stride` further on, then bottom).
-template <class Real>
-void substitute_z_row(const detail::ColumnClasses<Real>& classes, std::size_t k, std::size_t nz,
-                      std::size_t w, std::uint32_t shared,
-                      const std::uint32_t* __restrict classes_of, Real* __restrict x,
-                      std::size_t plane, Real u_out, double* __restrict sums,
-                      std::size_t stride) {
-  const Real* e = classes.e(k);
-  const Real* sink = classes.sink(k);
-  const Real* __restrict below = x + plane;
-  if (shared != detail::k_mixed_class) {
-    const Real ek = e[shared];
-    const Real sk = sink[shared];
-    if (k + 1 < nz) {
-      for (std::size_t l = 0; l < w; ++l) x[l] += ek * below[l];
-    }
-    if (sk != Real(0)) {
-      for (std::size_t l = 0; l < w; ++l) sums[l] += static_cast<double>(sk * x[l]);
-    }
-  } else {
-    if (k + 1 < nz) {
-      for (std::size_t l = 0; l < w; ++l) x[l] += e[classes_of[l]] * below[l];
-    }
-    for (std::size_t l = 0; l < w; ++l) {
-      sums[l] += static_cast<double>(sink[classes_of[l]] * x[l]);
-    }
-  }
-  if (k == 0) {
-    double* __restrict top = sums + stride;
-    for (std::size_t l = 0; l < w; ++l) {
-      top[l] += static_cast<double>(classes.top()[classes_of[l]] * (u_out - x[l]));
-    }
-  }
-  if (k + 1 == nz) {
-    double* __restrict bottom = sums + 2 * stride;
-    for (std::size_t l = 0; l < w; ++l) {
-      bottom[l] += static_cast<double>(classes.bottom()[classes_of[l]] * x[l]);
-    }
-  }
-}
-
 }  // namespace
 
 template <class Real>
@@ -211,6 +142,7 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   // Classes per strip, not per thread: which grids take this path, and every factor, must not
   // depend on the number of threads.
   if (m_column_classes.size() != strips) m_column_classes.resize(strips);
+  if (m_plane_sweeps.size() < team) m_plane_sweeps.resize(team);
   const std::size_t max_classes = detail::max_column_classes(strip * ny);
   m_class_of.resize(plane);
   m_row_class.resize(ny * strips);
@@ -254,26 +186,28 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
 #pragma omp barrier
     if (classified == static_cast<int>(strips)) {
       // Pass 1, down the planes: x lines, y lines, then this plane's row of the z elimination.
-      // The z rows and pass 2 walk each row of the plane across this thread's strips, so that
-      // memory is read in long contiguous runs the prefetchers follow.
+      // A thread that owns the whole plane eliminates its y lines right behind the x sweep,
+      // block by block of rows; a team needs every x line of the plane first.
+      auto& sweep = m_plane_sweeps[t];
+      sweep.setup(nx, ny, s_begin, s_end);
       for (std::size_t k = 0; k < nz; ++k) {
         Real* here = u + k * plane;
         const std::uint8_t* here_ids = ids + k * plane;
-        detail::sweep_x_rows(nx, ny, j_begin, j_end, here, here_ids, m_coefficients, c, scratch);
-#pragma omp barrier
-        for (std::size_t s = s_begin; s < s_end; ++s) {
-          const std::size_t i0 = s * strip;
-          detail::sweep_y_strip(nx, ny, i0, std::min(strip, nx - i0), here, here_ids,
-                                m_coefficients, c, scratch);
-        }
-        for (std::size_t j = 0; j < ny; ++j) {
-          for (std::size_t s = s_begin; s < s_end; ++s) {
-            const std::size_t i0 = s * strip;
-            eliminate_z_row(m_column_classes[s], k, std::min(strip, nx - i0),
-                            m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
-                            here + j * nx + i0, plane, u_out);
+        sweep.begin_plane(here_ids);
+        if (threads == 1) {
+          for (std::size_t j0 = 0; j0 < ny; j0 += x_block) {
+            const std::size_t j1 = std::min(ny, j0 + x_block);
+            detail::sweep_x_rows(nx, ny, j0, j1, here, here_ids, m_coefficients, c, scratch);
+            sweep.eliminate_rows(j0, j1, here, m_coefficients);
           }
+        } else {
+          detail::sweep_x_rows(nx, ny, j_begin, j_end, here, here_ids, m_coefficients, c,
+                               scratch);
+#pragma omp barrier
+          sweep.eliminate_rows(0, ny, here, m_coefficients);
         }
+        sweep.finish_plane(here, here_ids, m_coefficients, scratch, m_column_classes.data(),
+                           m_row_class.data(), m_class_of.data(), k, plane, u_out);
       }
       // Pass 2, up the planes: back substitution, with the balance summed per column of x in
       // a fixed order (planes up, rows in order), so it does not depend on the threads.
@@ -282,7 +216,7 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
         for (std::size_t j = 0; j < ny; ++j) {
           for (std::size_t s = s_begin; s < s_end; ++s) {
             const std::size_t i0 = s * strip;
-            substitute_z_row(m_column_classes[s], k, nz, std::min(strip, nx - i0),
+            detail::substitute_z_row(m_column_classes[s], k, nz, std::min(strip, nx - i0),
                              m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
                              here + j * nx + i0, plane, u_out, m_sums.data() + i0, nx);
           }
@@ -359,6 +293,7 @@ std::size_t Diffusion3d<Real>::allocated_bytes() const {
                       m_plane_balance.size() * sizeof(StepBalance);
   for (const auto& scratch : m_scratch) bytes += scratch.bytes();
   for (const auto& classes : m_column_classes) bytes += classes.bytes();
+  for (const auto& sweep : m_plane_sweeps) bytes += sweep.bytes();
   bytes += (m_class_of.capacity() + m_row_class.capacity()) * sizeof(std::uint32_t) +
            m_sums.capacity() * sizeof(double);
   return bytes;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "citsim/numerics/diffusion3d_columns.hpp"
+#include "citsim/numerics/diffusion3d_plane.hpp"
 #include "citsim/numerics/diffusion3d_problem.hpp"
 #include "citsim/numerics/diffusion3d_sweeps.hpp"
 #include "citsim/numerics/grid3d.hpp"
@@ -110,6 +111,7 @@ class Diffusion3d {
   // The two-pass step: each thread's column classes, every column's class, the class shared by
   // each (row, strip) of columns, and per-column-of-x running sums of the balance.
   std::vector<detail::ColumnClasses<Real>> m_column_classes;
+  std::vector<detail::PlaneSweep<Real>> m_plane_sweeps;
   std::vector<std::uint32_t> m_class_of;
   std::vector<std::uint32_t> m_row_class;
   std::vector<double> m_sums;

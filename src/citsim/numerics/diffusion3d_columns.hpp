@@ -81,6 +81,75 @@ class ColumnClasses {
   std::vector<Real> m_a, m_b, m_e, m_sink, m_top, m_bottom;
 };
 
+/// Row k of the z elimination for w columns whose classes are `classes_of` (all `shared`
+/// unless that is k_mixed_class): y_k = a·u_k + b·y_{k−1}, y_{−1} = u_outside; y_{k−1} lies one
+/// plane (`plane` cells) above.
+template <class Real>
+inline void eliminate_z_row(const ColumnClasses<Real>& classes, std::size_t k, std::size_t w,
+                     std::uint32_t shared, const std::uint32_t* __restrict classes_of,
+                     Real* __restrict y, std::size_t plane, Real u_out) {
+  const Real* a = classes.a(k);
+  const Real* b = classes.b(k);
+  const Real* __restrict above = k > 0 ? y - plane : nullptr;
+  if (shared != k_mixed_class) {
+    const Real ak = a[shared];
+    const Real bk = b[shared];
+    if (k == 0) {
+      for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * u_out;
+    } else {
+      for (std::size_t l = 0; l < w; ++l) y[l] = ak * y[l] + bk * above[l];
+    }
+    return;
+  }
+  for (std::size_t l = 0; l < w; ++l) {
+    const std::uint32_t c = classes_of[l];
+    y[l] = a[c] * y[l] + b[c] * (k > 0 ? above[l] : u_out);
+  }
+}
+
+/// Row k of the z back substitution, u_k = y_k + e·u_{k+1}, for the same w columns; adds each
+/// column's sink removal (and, in the first and last rows, its top and bottom exchange) to
+/// `sums` (sink, then top `stride` further on, then bottom).
+template <class Real>
+inline void substitute_z_row(const ColumnClasses<Real>& classes, std::size_t k, std::size_t nz,
+                      std::size_t w, std::uint32_t shared,
+                      const std::uint32_t* __restrict classes_of, Real* __restrict x,
+                      std::size_t plane, Real u_out, double* __restrict sums,
+                      std::size_t stride) {
+  const Real* e = classes.e(k);
+  const Real* sink = classes.sink(k);
+  const Real* __restrict below = x + plane;
+  if (shared != k_mixed_class) {
+    const Real ek = e[shared];
+    const Real sk = sink[shared];
+    if (k + 1 < nz) {
+      for (std::size_t l = 0; l < w; ++l) x[l] += ek * below[l];
+    }
+    if (sk != Real(0)) {
+      for (std::size_t l = 0; l < w; ++l) sums[l] += static_cast<double>(sk * x[l]);
+    }
+  } else {
+    if (k + 1 < nz) {
+      for (std::size_t l = 0; l < w; ++l) x[l] += e[classes_of[l]] * below[l];
+    }
+    for (std::size_t l = 0; l < w; ++l) {
+      sums[l] += static_cast<double>(sink[classes_of[l]] * x[l]);
+    }
+  }
+  if (k == 0) {
+    double* __restrict top = sums + stride;
+    for (std::size_t l = 0; l < w; ++l) {
+      top[l] += static_cast<double>(classes.top()[classes_of[l]] * (u_out - x[l]));
+    }
+  }
+  if (k + 1 == nz) {
+    double* __restrict bottom = sums + 2 * stride;
+    for (std::size_t l = 0; l < w; ++l) {
+      bottom[l] += static_cast<double>(classes.bottom()[classes_of[l]] * x[l]);
+    }
+  }
+}
+
 /// The most classes a strip of `columns` columns may have: enough for any realistic pattern of
 /// channels, few enough that the tables (4 reals per class and layer) stay near two bytes per
 /// voxel.

@@ -497,6 +497,13 @@ void sweep_y_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8
 }
 
 template <class Real>
+void solve_lines_in_full(std::size_t n, std::size_t w, Real* u, std::size_t stride,
+                         const std::uint8_t* ids, std::size_t id_stride,
+                         const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch) {
+  solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
+}
+
+template <class Real>
 void sweep_y_strip(std::size_t nx, std::size_t ny, std::size_t i0, std::size_t w, Real* plane,
                    const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
                    Real dt_over_dx2, SweepScratch<Real>& scratch) {
@@ -635,6 +642,9 @@ StepBalance sweep_z_plane(const ZSweep<Real>& z, Real* field, const std::uint8_t
   template void sweep_x_rows<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,      \
                                    const std::uint8_t*, const MaterialCoefficients<Real>&, Real,   \
                                    SweepScratch<Real>&);                                           \
+  template void solve_lines_in_full<Real>(std::size_t, std::size_t, Real*, std::size_t,           \
+                                          const std::uint8_t*, std::size_t,                        \
+                                          const MaterialCoefficients<Real>&, SweepScratch<Real>&); \
   template void sweep_y_strip<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,     \
                                     const std::uint8_t*, const MaterialCoefficients<Real>&, Real,  \
                                     SweepScratch<Real>&);                                          \

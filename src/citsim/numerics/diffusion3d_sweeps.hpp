@@ -130,6 +130,13 @@ void sweep_y_strip(std::size_t nx, std::size_t ny, std::size_t i0, std::size_t w
                    const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
                    Real dt_over_dx2, SweepScratch<Real>& scratch);
 
+/// Periodic lines of n (≥ 3) cells side by side, value (position p, lane l) at u[p·stride + l],
+/// each solved in full (elimination with every row's factors computed from its ids).
+template <class Real>
+void solve_lines_in_full(std::size_t n, std::size_t w, Real* u, std::size_t stride,
+                         const std::uint8_t* ids, std::size_t id_stride,
+                         const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch);
+
 /// What the z sweep needs besides the field and the step's face tables (MaterialCoefficients::
 /// set_step): layer thicknesses (m), the step (s) and u_outside.
 template <class Real>
