@@ -46,7 +46,23 @@ bool ColumnClasses<Real>::add_plane(std::size_t nx, std::size_t ny, std::size_t 
     }
     return c;
   };
+  if (k == 0) m_row_node.assign(ny, 0);  // every column starts at the root
   for (std::size_t j = 0; j < ny; ++j) {
+    const std::uint8_t* row_ids = plane_ids + nx * j;
+    std::uint32_t& shared = m_row_node[j];
+    if (shared != k_none) {
+      // The row's columns have shared their prefix so far; if they also share this material,
+      // one look-up serves the row (class_of is written only once they part).
+      const std::uint8_t material = row_ids[i_begin];
+      unsigned differ = 0;
+      for (std::size_t i = i_begin; i < i_end; ++i) differ |= row_ids[i] ^ material;
+      if (differ == 0) {
+        shared = child(shared, material);
+        continue;
+      }
+      std::fill(class_of + nx * j + i_begin, class_of + nx * j + i_end, shared);
+      shared = k_none;
+    }
     // Neighbouring columns usually continue the same prefix with the same material: one
     // look-up per run.
     std::uint32_t last_parent = k_none;
@@ -54,7 +70,7 @@ bool ColumnClasses<Real>::add_plane(std::size_t nx, std::size_t ny, std::size_t 
     std::uint32_t last_child = 0;
     for (std::size_t i = i_begin; i < i_end; ++i) {
       const std::size_t c = i + nx * j;
-      const std::uint32_t parent = k == 0 ? 0u : class_of[c];
+      const std::uint32_t parent = class_of[c];
       const std::uint8_t material = plane_ids[c];
       if (parent != last_parent || material != last_material) {
         last_child = child(parent, material);
@@ -72,6 +88,11 @@ bool ColumnClasses<Real>::finish(std::size_t nx, std::size_t ny, std::size_t i_b
                                  std::size_t i_end, std::size_t strip, std::size_t max_classes,
                                  std::uint32_t* class_of, std::uint32_t* row_class) {
   const std::size_t nz = m_nz;
+  for (std::size_t j = 0; j < ny; ++j) {
+    if (m_row_node[j] != k_none) {
+      std::fill(class_of + nx * j + i_begin, class_of + nx * j + i_end, m_row_node[j]);
+    }
+  }
   // Leaves to dense class numbers, in the order the columns first reach them.
   m_leaf_class.assign(m_nodes.size(), k_none);
   for (std::size_t j = 0; j < ny; ++j) {
@@ -143,7 +164,8 @@ void ColumnClasses<Real>::tabulate(const MaterialCoefficients<Real>& materials,
 
 template <class Real>
 std::size_t ColumnClasses<Real>::bytes() const {
-  return m_nodes.capacity() * sizeof(Node) + m_leaf_class.capacity() * sizeof(std::uint32_t) +
+  return m_nodes.capacity() * sizeof(Node) +
+         (m_leaf_class.capacity() + m_row_node.capacity()) * sizeof(std::uint32_t) +
          m_sequences.capacity() +
          (m_a.capacity() + m_b.capacity() + m_e.capacity() + m_sink.capacity() + m_top.capacity() +
           m_bottom.capacity()) *

@@ -75,6 +75,7 @@ class ColumnClasses {
 
   std::vector<Node> m_nodes;
   std::vector<std::uint32_t> m_leaf_class;  // per node: its class if a leaf
+  std::vector<std::uint32_t> m_row_node;    // per row: the prefix all its columns share, or none
   std::vector<std::uint8_t> m_sequences;    // [class·nz + k]
   std::size_t m_nz = 0;
   std::size_t m_count = 0;
