@@ -201,8 +201,7 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
             sweep.eliminate_rows(j0, j1, here, m_coefficients);
           }
         } else {
-          detail::sweep_x_rows(nx, ny, j_begin, j_end, here, here_ids, m_coefficients, c,
-                               scratch);
+          detail::sweep_x_rows(nx, ny, j_begin, j_end, here, here_ids, m_coefficients, c, scratch);
 #pragma omp barrier
           sweep.eliminate_rows(0, ny, here, m_coefficients);
         }
@@ -217,8 +216,8 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
           for (std::size_t s = s_begin; s < s_end; ++s) {
             const std::size_t i0 = s * strip;
             detail::substitute_z_row(m_column_classes[s], k, nz, std::min(strip, nx - i0),
-                             m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
-                             here + j * nx + i0, plane, u_out, m_sums.data() + i0, nx);
+                                     m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
+                                     here + j * nx + i0, plane, u_out, m_sums.data() + i0, nx);
           }
         }
       }

@@ -87,8 +87,8 @@ class ColumnClasses {
 /// plane (`plane` cells) above.
 template <class Real>
 inline void eliminate_z_row(const ColumnClasses<Real>& classes, std::size_t k, std::size_t w,
-                     std::uint32_t shared, const std::uint32_t* __restrict classes_of,
-                     Real* __restrict y, std::size_t plane, Real u_out) {
+                            std::uint32_t shared, const std::uint32_t* __restrict classes_of,
+                            Real* __restrict y, std::size_t plane, Real u_out) {
   const Real* a = classes.a(k);
   const Real* b = classes.b(k);
   const Real* __restrict above = k > 0 ? y - plane : nullptr;
@@ -113,10 +113,10 @@ inline void eliminate_z_row(const ColumnClasses<Real>& classes, std::size_t k, s
 /// `sums` (sink, then top `stride` further on, then bottom).
 template <class Real>
 inline void substitute_z_row(const ColumnClasses<Real>& classes, std::size_t k, std::size_t nz,
-                      std::size_t w, std::uint32_t shared,
-                      const std::uint32_t* __restrict classes_of, Real* __restrict x,
-                      std::size_t plane, Real u_out, double* __restrict sums,
-                      std::size_t stride) {
+                             std::size_t w, std::uint32_t shared,
+                             const std::uint32_t* __restrict classes_of, Real* __restrict x,
+                             std::size_t plane, Real u_out, double* __restrict sums,
+                             std::size_t stride) {
   const Real* e = classes.e(k);
   const Real* sink = classes.sink(k);
   const Real* __restrict below = x + plane;

@@ -105,11 +105,9 @@ void PlaneSweep<Real>::eliminate_rows(std::size_t j_begin, std::size_t j_end, Re
 template <class Real>
 void PlaneSweep<Real>::finish_plane(Real* plane, const std::uint8_t* plane_ids,
                                     const MaterialCoefficients<Real>& materials,
-                                    SweepScratch<Real>& scratch,
-                                    const ColumnClasses<Real>* classes,
-                                    const std::uint32_t* row_class,
-                                    const std::uint32_t* class_of, std::size_t k,
-                                    std::size_t plane_stride, Real u_out) {
+                                    SweepScratch<Real>& scratch, const ColumnClasses<Real>* classes,
+                                    const std::uint32_t* row_class, const std::uint32_t* class_of,
+                                    std::size_t k, std::size_t plane_stride, Real u_out) {
   constexpr std::size_t strip = k_two_pass_strip;
   const auto& lines = materials.lines_y;
   const std::size_t n = m_ny;

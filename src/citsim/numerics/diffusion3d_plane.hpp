@@ -63,9 +63,9 @@ class PlaneSweep {
   std::size_t m_s_end = 0;
   std::vector<Strip> m_strips;
   // Per column of the thread's range (offset by its first column).
-  std::vector<Real> m_sum;     // Σ W_p f_p so far
-  std::vector<Real> m_y;       // the back substitution's running value
-  std::vector<Real> m_fact;    // the Sherman–Morrison factor
+  std::vector<Real> m_sum;   // Σ W_p f_p so far
+  std::vector<Real> m_y;     // the back substitution's running value
+  std::vector<Real> m_fact;  // the Sherman–Morrison factor
   std::vector<std::uint8_t> m_first;
   std::vector<std::uint8_t> m_same;
   // Odd lines, per strip [row][line], at most a quarter of the strip.

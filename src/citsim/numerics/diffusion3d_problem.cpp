@@ -91,12 +91,11 @@ std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
   // Each thread's plane sweep: three reals and two bytes per column, a few words per strip and
   // up to a quarter of each strip's lines set aside (reals and ids), at most the whole plane's
   // strips.
-  const std::size_t two_pass =
-      nx * ny * 4 + ny * strips * 4 + 3 * nx * sizeof(double) +
-      strips * (nodes * (2 * 16 + 2 * 4) + ny * 4 + classes * nz +
-                (4 * nz + 2) * classes * real_bytes);
-  const std::size_t plane_sweep = nx * (3 * real_bytes + 2) + strips * 64 +
-                                  strips * ny * (strip / 4) * (real_bytes + 1);
+  const std::size_t two_pass = nx * ny * 4 + ny * strips * 4 + 3 * nx * sizeof(double) +
+                               strips * (nodes * (2 * 16 + 2 * 4) + ny * 4 + classes * nz +
+                                         (4 * nz + 2) * classes * real_bytes);
+  const std::size_t plane_sweep =
+      nx * (3 * real_bytes + 2) + strips * 64 + strips * ny * (strip / 4) * (real_bytes + 1);
   return fixed + threads * (per_thread + plane_sweep) + two_pass;
 }
 

@@ -7,6 +7,9 @@
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace citsim::numerics::detail {
 
@@ -454,6 +457,93 @@ void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8
   sweep_x_rows(nx, ny, 0, ny, plane, ids, materials, dt_over_dx2, scratch);
 }
 
+namespace {
+
+/// line[i·w + b] = rows[b·nx + i] for the w rows of a block (and back): across the rows first,
+/// so the rows stream in side by side and each gathered position is written whole.
+template <class Real>
+void gather_rows(std::size_t nx, std::size_t w, const Real* __restrict rows,
+                 Real* __restrict line) {
+  for (std::size_t i = 0; i < nx; ++i) {
+    for (std::size_t b = 0; b < w; ++b) line[i * w + b] = rows[b * nx + i];
+  }
+}
+
+template <class Real>
+void scatter_rows(std::size_t nx, std::size_t w, const Real* __restrict line,
+                  Real* __restrict rows) {
+  for (std::size_t i = 0; i < nx; ++i) {
+    for (std::size_t b = 0; b < w; ++b) rows[b * nx + i] = line[i * w + b];
+  }
+}
+
+#if defined(__SSE2__)
+// In double, 2 × 2 blocks through the vector registers (the compiler leaves the loops above
+// scalar).
+template <>
+void gather_rows<double>(std::size_t nx, std::size_t w, const double* __restrict rows,
+                         double* __restrict line) {
+  if (w % 2 != 0 || nx % 2 != 0) {
+    for (std::size_t i = 0; i < nx; ++i) {
+      for (std::size_t b = 0; b < w; ++b) line[i * w + b] = rows[b * nx + i];
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < nx; i += 2) {
+    for (std::size_t b = 0; b < w; b += 2) {
+      const __m128d first = _mm_loadu_pd(rows + b * nx + i);
+      const __m128d second = _mm_loadu_pd(rows + (b + 1) * nx + i);
+      _mm_storeu_pd(line + i * w + b, _mm_unpacklo_pd(first, second));
+      _mm_storeu_pd(line + (i + 1) * w + b, _mm_unpackhi_pd(first, second));
+    }
+  }
+}
+
+template <>
+void scatter_rows<double>(std::size_t nx, std::size_t w, const double* __restrict line,
+                          double* __restrict rows) {
+  if (w % 2 != 0 || nx % 2 != 0) {
+    for (std::size_t i = 0; i < nx; ++i) {
+      for (std::size_t b = 0; b < w; ++b) rows[b * nx + i] = line[i * w + b];
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < nx; i += 2) {
+    for (std::size_t b = 0; b < w; b += 2) {
+      const __m128d here = _mm_loadu_pd(line + i * w + b);
+      const __m128d next = _mm_loadu_pd(line + (i + 1) * w + b);
+      _mm_storeu_pd(rows + b * nx + i, _mm_unpacklo_pd(here, next));
+      _mm_storeu_pd(rows + (b + 1) * nx + i, _mm_unpackhi_pd(here, next));
+    }
+  }
+}
+#endif
+
+/// Which rows of a block (row b's ids at ids[b·nx]) are all of one material: solve_periodic_lines'
+/// rule (find_odd_lanes), read along the rows.
+OddLanes find_odd_rows(std::size_t nx, std::size_t w, const std::uint8_t* ids, std::uint8_t* odd) {
+  OddLanes result;
+  std::uint8_t same[k_max_block_lanes];
+  for (std::size_t b = 0; b < w; ++b) {
+    const std::uint8_t* row = ids + b * nx;
+    unsigned differ = 0;
+    for (std::size_t i = 1; i < nx; ++i) differ |= static_cast<unsigned>(row[i] ^ row[0]);
+    same[b] = differ == 0 ? 1 : 0;
+    if (same[b] != 0 && !result.any_uniform) {
+      result.any_uniform = true;
+      result.material = row[0];
+    }
+  }
+  for (std::size_t b = 0; b < w; ++b) {
+    if (!result.any_uniform || same[b] == 0 || ids[b * nx] != result.material) {
+      odd[result.count++] = static_cast<std::uint8_t>(b);
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
 template <class Real>
 void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::size_t j_end,
                   Real* plane, const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
@@ -461,26 +551,41 @@ void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::
   if (nx < 2) return;
   // Lines along x are contiguous, so lanes would be nx apart: gather a block of lines across
   // ([i][line]) so that the solve runs over adjacent lanes, then scatter the result back.
+  // Lines of one material need no ids gathered; the odd ones are solved in place, alone.
   Real* line = scratch.gathered.data();
   std::uint8_t* line_ids = scratch.gathered_ids.data();
   constexpr std::size_t block = x_block(sizeof(Real));
+  const auto& lines = materials.lines_x;
   for (std::size_t j0 = j_begin; j0 < j_end; j0 += block) {
     const std::size_t w = std::min(block, j_end - j0);
-    // Across the rows first: the w rows stream in side by side (more reads in flight, and
-    // each line of the gathered block is written whole).
-    const Real* rows = plane + j0 * nx;
+    Real* rows = plane + j0 * nx;
     const std::uint8_t* rows_ids = ids + j0 * nx;
-    for (std::size_t i = 0; i < nx; ++i) {
-      for (std::size_t b = 0; b < w; ++b) {
-        line[i * w + b] = rows[b * nx + i];
-        line_ids[i * w + b] = rows_ids[b * nx + i];
+    std::uint8_t odd[k_max_block_lanes];
+    const OddLanes lanes =
+        nx >= 3 && lines.n == nx ? find_odd_rows(nx, w, rows_ids, odd) : OddLanes{};
+    if (!lanes.any_uniform || lanes.count > w / 4) {
+      gather_rows(nx, w, rows, line);
+      for (std::size_t i = 0; i < nx; ++i) {
+        for (std::size_t b = 0; b < w; ++b) line_ids[i * w + b] = rows_ids[b * nx + i];
       }
+      if (nx >= 3) {
+        solve_periodic(nx, w, line, w, line_ids, w, materials, scratch);
+      } else {
+        solve_periodic_pair(w, line, w, line_ids, w, materials, dt_over_dx2);
+      }
+      scatter_rows(nx, w, line, rows);
+      continue;
     }
-    solve_periodic_lines(nx, w, line, w, line_ids, w, materials, materials.lines_x, dt_over_dx2,
-                         scratch);
-    Real* out = plane + j0 * nx;
-    for (std::size_t i = 0; i < nx; ++i) {
-      for (std::size_t b = 0; b < w; ++b) out[b * nx + i] = line[i * w + b];
+    gather_rows(nx, w, rows, line);
+    solve_periodic_uniform(lines, lanes.material, w, line, w, scratch);
+    Real* aside = scratch.odd.data();
+    for (std::size_t o = 0; o < lanes.count; ++o) {
+      std::copy(rows + odd[o] * nx, rows + (odd[o] + 1) * nx, aside + o * nx);
+    }
+    scatter_rows(nx, w, line, rows);
+    for (std::size_t o = 0; o < lanes.count; ++o) {
+      solve_periodic(nx, 1, aside + o * nx, 1, rows_ids + odd[o] * nx, 1, materials, scratch);
+      std::copy(aside + o * nx, aside + (o + 1) * nx, rows + odd[o] * nx);
     }
   }
 }
@@ -642,7 +747,7 @@ StepBalance sweep_z_plane(const ZSweep<Real>& z, Real* field, const std::uint8_t
   template void sweep_x_rows<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,      \
                                    const std::uint8_t*, const MaterialCoefficients<Real>&, Real,   \
                                    SweepScratch<Real>&);                                           \
-  template void solve_lines_in_full<Real>(std::size_t, std::size_t, Real*, std::size_t,           \
+  template void solve_lines_in_full<Real>(std::size_t, std::size_t, Real*, std::size_t,            \
                                           const std::uint8_t*, std::size_t,                        \
                                           const MaterialCoefficients<Real>&, SweepScratch<Real>&); \
   template void sweep_y_strip<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,     \
