@@ -517,6 +517,55 @@ void scatter_rows<double>(std::size_t nx, std::size_t w, const double* __restric
     }
   }
 }
+
+// In float, 4 × 4 blocks.
+template <>
+void gather_rows<float>(std::size_t nx, std::size_t w, const float* __restrict rows,
+                        float* __restrict line) {
+  if (w % 4 != 0 || nx % 4 != 0) {
+    for (std::size_t i = 0; i < nx; ++i) {
+      for (std::size_t b = 0; b < w; ++b) line[i * w + b] = rows[b * nx + i];
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < nx; i += 4) {
+    for (std::size_t b = 0; b < w; b += 4) {
+      __m128 r0 = _mm_loadu_ps(rows + b * nx + i);
+      __m128 r1 = _mm_loadu_ps(rows + (b + 1) * nx + i);
+      __m128 r2 = _mm_loadu_ps(rows + (b + 2) * nx + i);
+      __m128 r3 = _mm_loadu_ps(rows + (b + 3) * nx + i);
+      _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+      _mm_storeu_ps(line + i * w + b, r0);
+      _mm_storeu_ps(line + (i + 1) * w + b, r1);
+      _mm_storeu_ps(line + (i + 2) * w + b, r2);
+      _mm_storeu_ps(line + (i + 3) * w + b, r3);
+    }
+  }
+}
+
+template <>
+void scatter_rows<float>(std::size_t nx, std::size_t w, const float* __restrict line,
+                         float* __restrict rows) {
+  if (w % 4 != 0 || nx % 4 != 0) {
+    for (std::size_t i = 0; i < nx; ++i) {
+      for (std::size_t b = 0; b < w; ++b) rows[b * nx + i] = line[i * w + b];
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < nx; i += 4) {
+    for (std::size_t b = 0; b < w; b += 4) {
+      __m128 p0 = _mm_loadu_ps(line + i * w + b);
+      __m128 p1 = _mm_loadu_ps(line + (i + 1) * w + b);
+      __m128 p2 = _mm_loadu_ps(line + (i + 2) * w + b);
+      __m128 p3 = _mm_loadu_ps(line + (i + 3) * w + b);
+      _MM_TRANSPOSE4_PS(p0, p1, p2, p3);
+      _mm_storeu_ps(rows + b * nx + i, p0);
+      _mm_storeu_ps(rows + (b + 1) * nx + i, p1);
+      _mm_storeu_ps(rows + (b + 2) * nx + i, p2);
+      _mm_storeu_ps(rows + (b + 3) * nx + i, p3);
+    }
+  }
+}
 #endif
 
 /// Which rows of a block (row b's ids at ids[b·nx]) are all of one material: solve_periodic_lines'
