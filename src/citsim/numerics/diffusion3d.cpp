@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -134,11 +135,14 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   constexpr std::size_t strip = detail::k_two_pass_strip;
   constexpr std::size_t x_block = detail::x_block(sizeof(Real));
   const std::size_t strips = (nx + strip - 1) / strip;
-  const std::size_t row_blocks = (ny + x_block - 1) / x_block;
   const std::size_t plane = nx * ny;
+  // The rows of each plane come in parts, one per thread (see detail::PlaneSweep).
+  const std::size_t split = detail::PlaneSweep<Real>::split_row(ny, x_block);
+  const std::size_t parts = split < ny ? 2 : 1;
+  const std::array<std::size_t, 3> part_rows = {0, split, ny};
   const bool parallel = m_grid.size() >= detail::k_min_parallel_voxels;
   const std::size_t team =
-      parallel ? std::min<std::size_t>(static_cast<std::size_t>(omp_get_max_threads()), strips) : 1;
+      parallel ? std::min<std::size_t>(static_cast<std::size_t>(omp_get_max_threads()), parts) : 1;
   // Classes per strip, not per thread: which grids take this path, and every factor, must not
   // depend on the number of threads.
   if (m_column_classes.size() != strips) m_column_classes.resize(strips);
@@ -146,7 +150,8 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   const std::size_t max_classes = detail::max_column_classes(strip * ny);
   m_class_of.resize(plane);
   m_row_class.resize(ny * strips);
-  m_sums.assign(3 * nx, 0.0);
+  m_sums.assign(2 * 3 * nx, 0.0);
+  for (auto& exchange : m_exchange) exchange.resize(nx, ny);
   const Real c = dt / static_cast<Real>(m_grid.column_area_m2());
   const auto u_out = static_cast<Real>(m_boundary.outside_potential);
   Real* u = m_u.data();
@@ -159,9 +164,7 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
     auto& scratch = m_scratch[t];
     const auto [s_begin, s_end] = share(strips, t, threads);
-    const auto [b_begin, b_end] = share(row_blocks, t, threads);
-    const std::size_t j_begin = std::min(ny, b_begin * x_block);
-    const std::size_t j_end = std::min(ny, b_end * x_block);
+    const auto [p_begin, p_end] = share(parts, t, threads);
     // Plane by plane over all of this thread's strips, so the ids are read once, in order.
     int fits = 0;
     bool growing = true;
@@ -185,39 +188,46 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
     classified += fits;
 #pragma omp barrier
     if (classified == static_cast<int>(strips)) {
-      // Pass 1, down the planes: x lines, y lines, then this plane's row of the z elimination.
-      // A thread that owns the whole plane eliminates its y lines right behind the x sweep,
-      // block by block of rows; a team needs every x line of the plane first.
+      // Pass 1, down the planes: x lines, y lines, then this plane's row of the z elimination;
+      // each thread sweeps the rows of its part of the plane, the y elimination right behind
+      // the x sweep, block by block of rows; one barrier per plane hands the parts' ends over.
       auto& sweep = m_plane_sweeps[t];
-      sweep.setup(nx, ny, s_begin, s_end);
+      sweep.setup(nx, ny, split);
       for (std::size_t k = 0; k < nz; ++k) {
         Real* here = u + k * plane;
         const std::uint8_t* here_ids = ids + k * plane;
+        auto& exchange = m_exchange[k % 2];
         sweep.begin_plane(here_ids);
-        if (threads == 1) {
-          for (std::size_t j0 = 0; j0 < ny; j0 += x_block) {
-            const std::size_t j1 = std::min(ny, j0 + x_block);
+        for (std::size_t part = p_begin; part < p_end; ++part) {
+          for (std::size_t j0 = part_rows[part]; j0 < part_rows[part + 1]; j0 += x_block) {
+            const std::size_t j1 = std::min(part_rows[part + 1], j0 + x_block);
             detail::sweep_x_rows(nx, ny, j0, j1, here, here_ids, m_coefficients, c, scratch);
-            sweep.eliminate_rows(j0, j1, here, m_coefficients);
+            sweep.eliminate_rows(part, j0, j1, here, m_coefficients, exchange);
           }
-        } else {
-          detail::sweep_x_rows(nx, ny, j_begin, j_end, here, here_ids, m_coefficients, c, scratch);
-#pragma omp barrier
-          sweep.eliminate_rows(0, ny, here, m_coefficients);
         }
-        sweep.finish_plane(here, here_ids, m_coefficients, scratch, m_column_classes.data(),
-                           m_row_class.data(), m_class_of.data(), k, plane, u_out);
+        if (threads > 1) {
+#pragma omp barrier
+        }
+        // Last part first: its rows were eliminated last and are the likeliest in cache.
+        for (std::size_t part = p_end; part-- > p_begin;) {
+          sweep.finish_part(part, here, here_ids, m_coefficients, scratch, exchange,
+                            m_column_classes.data(), m_row_class.data(), m_class_of.data(), k,
+                            plane, u_out);
+        }
       }
-      // Pass 2, up the planes: back substitution, with the balance summed per column of x in
-      // a fixed order (planes up, rows in order), so it does not depend on the threads.
+      // Pass 2, up the planes: back substitution, with the balance summed per part and column
+      // of x in a fixed order (planes up, rows in order), so it does not depend on the threads.
       for (std::size_t k = nz; k-- > 0;) {
         Real* here = u + k * plane;
-        for (std::size_t j = 0; j < ny; ++j) {
-          for (std::size_t s = s_begin; s < s_end; ++s) {
-            const std::size_t i0 = s * strip;
-            detail::substitute_z_row(m_column_classes[s], k, nz, std::min(strip, nx - i0),
-                                     m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
-                                     here + j * nx + i0, plane, u_out, m_sums.data() + i0, nx);
+        for (std::size_t part = p_begin; part < p_end; ++part) {
+          double* sums = m_sums.data() + part * 3 * nx;
+          for (std::size_t j = part_rows[part]; j < part_rows[part + 1]; ++j) {
+            for (std::size_t s = 0; s < strips; ++s) {
+              const std::size_t i0 = s * strip;
+              detail::substitute_z_row(m_column_classes[s], k, nz, std::min(strip, nx - i0),
+                                       m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
+                                       here + j * nx + i0, plane, u_out, sums + i0, nx);
+            }
           }
         }
       }
@@ -226,10 +236,13 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   if (classified != static_cast<int>(strips)) return false;
   const double area = m_grid.column_area_m2();
   StepBalance total;
-  for (std::size_t i = 0; i < nx; ++i) {
-    total.removed_sink += m_sums[i];
-    total.entered_top += m_sums[nx + i];
-    total.left_bottom += m_sums[2 * nx + i];
+  for (std::size_t part = 0; part < parts; ++part) {
+    const double* sums = m_sums.data() + part * 3 * nx;
+    for (std::size_t i = 0; i < nx; ++i) {
+      total.removed_sink += sums[i];
+      total.entered_top += sums[nx + i];
+      total.left_bottom += sums[2 * nx + i];
+    }
   }
   total.entered_top *= area;
   total.left_bottom *= area;
@@ -251,7 +264,9 @@ StepBalance Diffusion3d<Real>::step(double dt_s) {
   const auto tabulate = [&](Real dt) {
     m_coefficients.set_step(dt, dt / static_cast<Real>(m_grid.column_area_m2()), m_half_dz_m,
                             inv_bottom);
-    m_coefficients.set_uniform_lines(m_grid.nx(), m_grid.ny());
+    m_coefficients.set_uniform_lines(
+        m_grid.nx(), m_grid.ny(),
+        detail::PlaneSweep<Real>::split_row(m_grid.ny(), detail::x_block(sizeof(Real))));
   };
   if (m_splitting == Splitting::lod) {
     const auto dt = static_cast<Real>(dt_s);
@@ -293,6 +308,7 @@ std::size_t Diffusion3d<Real>::allocated_bytes() const {
   for (const auto& scratch : m_scratch) bytes += scratch.bytes();
   for (const auto& classes : m_column_classes) bytes += classes.bytes();
   for (const auto& sweep : m_plane_sweeps) bytes += sweep.bytes();
+  for (const auto& exchange : m_exchange) bytes += exchange.bytes();
   bytes += (m_class_of.capacity() + m_row_class.capacity()) * sizeof(std::uint32_t) +
            m_sums.capacity() * sizeof(double);
   return bytes;

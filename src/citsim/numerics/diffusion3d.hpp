@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -112,6 +113,7 @@ class Diffusion3d {
   // each (row, strip) of columns, and per-column-of-x running sums of the balance.
   std::vector<detail::ColumnClasses<Real>> m_column_classes;
   std::vector<detail::PlaneSweep<Real>> m_plane_sweeps;
+  std::array<detail::PlaneExchange<Real>, 2> m_exchange;  // for even and odd planes
   std::vector<std::uint32_t> m_class_of;
   std::vector<std::uint32_t> m_row_class;
   std::vector<double> m_sums;

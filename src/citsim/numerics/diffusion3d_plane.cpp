@@ -6,172 +6,268 @@
 namespace citsim::numerics::detail {
 
 template <class Real>
-void PlaneSweep<Real>::setup(std::size_t nx, std::size_t ny, std::size_t s_begin,
-                             std::size_t s_end) {
-  constexpr std::size_t strip = k_two_pass_strip;
+void PlaneExchange<Real>::resize(std::size_t nx, std::size_t ny) {
+  aside.resize(nx * ny);
+  for (auto* values : {&sum_first, &sum_second, &sum_split, &end_first, &end_second}) {
+    values->resize(nx);
+  }
+}
+
+template <class Real>
+std::size_t PlaneExchange<Real>::bytes() const {
+  return (aside.capacity() + sum_first.capacity() + sum_second.capacity() + sum_split.capacity() +
+          end_first.capacity() + end_second.capacity()) *
+         sizeof(Real);
+}
+
+template <class Real>
+std::size_t PlaneSweep<Real>::split_row(std::size_t ny, std::size_t block) {
+  const std::size_t split = ny / 2 / block * block;
+  return split >= block ? split : ny;
+}
+
+template <class Real>
+void PlaneSweep<Real>::setup(std::size_t nx, std::size_t ny, std::size_t split) {
   m_nx = nx;
   m_ny = ny;
-  m_s_begin = s_begin;
-  m_s_end = s_end;
-  const std::size_t columns = std::min(nx, s_end * strip) - std::min(nx, s_begin * strip);
-  m_strips.resize(s_end - s_begin);
-  for (auto* values : {&m_sum, &m_y, &m_fact}) values->resize(columns);
-  m_first.resize(columns);
-  m_same.resize(columns);
-  m_aside.resize((s_end - s_begin) * ny * k_max_odd_lines);
-  m_aside_ids.resize(m_aside.size());
+  m_split = split;
+  m_strips.resize((nx + k_two_pass_strip - 1) / k_two_pass_strip);
+  m_first.resize(nx);
+  m_same.resize(nx);
+  for (auto* values : {&m_y, &m_fact, &m_carry_in}) values->resize(nx);
 }
 
 template <class Real>
 void PlaneSweep<Real>::begin_plane(const std::uint8_t* plane_ids) {
   constexpr std::size_t strip = k_two_pass_strip;
-  const std::size_t i_begin = m_s_begin * strip;
-  const std::size_t columns = m_first.size();
-  // Which lines are of one material (the rule of find_odd_lanes, taken row by row).
-  std::copy(plane_ids + i_begin, plane_ids + i_begin + columns, m_first.begin());
+  // Which lines are of one material (the rule of find_odd_lanes, taken row by row). Sizes in
+  // locals: the byte stores below could alias the members, which would keep the loop scalar.
+  const std::size_t nx = m_nx;
+  const std::size_t ny = m_ny;
+  std::copy(plane_ids, plane_ids + nx, m_first.begin());
   std::fill(m_same.begin(), m_same.end(), std::uint8_t{1});
-  for (std::size_t j = 1; j < m_ny; ++j) {
-    const std::uint8_t* __restrict row = plane_ids + j * m_nx + i_begin;
+  {
     const std::uint8_t* __restrict first = m_first.data();
     std::uint8_t* __restrict same = m_same.data();
-    for (std::size_t l = 0; l < columns; ++l) {
-      same[l] &= static_cast<std::uint8_t>(row[l] == first[l]);
+    for (std::size_t j = 1; j < ny; ++j) {
+      const std::uint8_t* __restrict row = plane_ids + j * nx;
+      for (std::size_t l = 0; l < nx; ++l) {
+        same[l] &= static_cast<std::uint8_t>(row[l] == first[l]);
+      }
     }
   }
-  for (std::size_t s = m_s_begin; s < m_s_end; ++s) {
-    Strip& mode = m_strips[s - m_s_begin];
-    const std::size_t offset = (s - m_s_begin) * strip;
+  m_lanes = 0;
+  for (std::size_t s = 0; s < m_strips.size(); ++s) {
+    Strip& mode = m_strips[s];
     const std::size_t w = std::min(strip, m_nx - s * strip);
-    const std::uint8_t* first = m_first.data() + offset;
-    const std::uint8_t* same = m_same.data() + offset;
+    const std::uint8_t* first = m_first.data() + s * strip;
+    const std::uint8_t* same = m_same.data() + s * strip;
     const auto uniform_lane = std::find(same, same + w, std::uint8_t{1});
     mode.uniform = uniform_lane != same + w;
     mode.odd_count = 0;
-    if (!mode.uniform) continue;
-    mode.material = first[uniform_lane - same];
-    for (std::size_t l = 0; l < w; ++l) {
-      if (same[l] == 0 || first[l] != mode.material) {
-        if (mode.odd_count == w / 4) {
-          mode.uniform = false;  // too many: the strip is solved in full
-          break;
+    if (mode.uniform) {
+      mode.material = first[uniform_lane - same];
+      for (std::size_t l = 0; l < w; ++l) {
+        if (same[l] == 0 || first[l] != mode.material) {
+          if (mode.odd_count == w / 4) {
+            mode.uniform = false;  // too many: the strip is solved whole
+            break;
+          }
+          mode.odd[mode.odd_count++] = static_cast<std::uint8_t>(l);
         }
-        mode.odd[mode.odd_count++] = static_cast<std::uint8_t>(l);
       }
     }
+    mode.first_lane = m_lanes;
+    m_lanes += mode.uniform ? mode.odd_count : w;
   }
+  m_solved = false;
 }
 
 template <class Real>
-void PlaneSweep<Real>::eliminate_rows(std::size_t j_begin, std::size_t j_end, Real* plane,
-                                      const MaterialCoefficients<Real>& materials) {
+void PlaneSweep<Real>::eliminate_rows(std::size_t part, std::size_t j_begin, std::size_t j_end,
+                                      Real* plane, const MaterialCoefficients<Real>& materials,
+                                      PlaneExchange<Real>& exchange) {
   constexpr std::size_t strip = k_two_pass_strip;
   const auto& lines = materials.lines_y;
   const std::size_t n = m_ny;
+  const std::size_t start = part == 0 ? 0 : m_split;
+  const std::size_t end = part == 0 ? m_split : n;
+  Real* __restrict sum_all = part == 0 ? exchange.sum_first.data() : exchange.sum_second.data();
+  Real* __restrict sum_split = exchange.sum_split.data();
   for (std::size_t j = j_begin; j < j_end; ++j) {
-    for (std::size_t s = m_s_begin; s < m_s_end; ++s) {
-      const Strip& mode = m_strips[s - m_s_begin];
-      if (!mode.uniform) continue;
+    Real* row = plane + j * m_nx;
+    Real* aside = exchange.aside.data() + j * m_nx;
+    for (std::size_t s = 0; s < m_strips.size(); ++s) {
+      const Strip& mode = m_strips[s];
       const std::size_t i0 = s * strip;
       const std::size_t w = std::min(strip, m_nx - i0);
-      const std::size_t offset = (s - m_s_begin) * strip;
-      Real* __restrict up = plane + j * m_nx + i0;
-      // The odd lines' values before the uniform elimination overwrites them.
-      Real* aside = m_aside.data() + (s - m_s_begin) * n * k_max_odd_lines;
-      for (std::size_t o = 0; o < mode.odd_count; ++o) {
-        aside[j * mode.odd_count + o] = up[mode.odd[o]];
+      Real* __restrict up = row + i0;
+      if (!mode.uniform) {
+        std::copy(up, up + w, aside + i0);
+        continue;
       }
-      Real* __restrict sum = m_sum.data() + offset;
+      for (std::size_t o = 0; o < mode.odd_count; ++o) aside[i0 + mode.odd[o]] = up[mode.odd[o]];
+      Real* __restrict sum = sum_all + i0;
       const std::size_t at = mode.material * n + j;
       const Real a = lines.alpha[at];
-      if (j == 0) {
+      const Real wp = lines.weight[at];
+      Real* __restrict split_sum = sum_split + i0;
+      const Real ws = lines.weight_split[at];
+      if (j == start) {
+        // The first row of a part: from zero (the second part is corrected at the barrier).
         for (std::size_t l = 0; l < w; ++l) {
           up[l] = a * up[l];
-          sum[l] = up[l];
+          sum[l] = wp * up[l];
+        }
+        if (part == 1) {
+          for (std::size_t l = 0; l < w; ++l) split_sum[l] = ws * up[l];
         }
         continue;
       }
       const Real b = lines.beta[at];
-      const Real wp = lines.weight[at];
       const Real* __restrict um = up - m_nx;
-      for (std::size_t l = 0; l < w; ++l) {
-        const Real f = a * up[l] + b * um[l];
-        up[l] = f;
-        sum[l] += wp * f;
+      if (part == 0) {
+        for (std::size_t l = 0; l < w; ++l) {
+          const Real f = a * up[l] + b * um[l];
+          up[l] = f;
+          sum[l] += wp * f;
+        }
+      } else {
+        for (std::size_t l = 0; l < w; ++l) {
+          const Real f = a * up[l] + b * um[l];
+          up[l] = f;
+          sum[l] += wp * f;
+          split_sum[l] += ws * f;
+        }
       }
+    }
+    if (j + 1 == end) {
+      Real* out = part == 0 ? exchange.end_first.data() : exchange.end_second.data();
+      std::copy(row, row + m_nx, out);
     }
   }
 }
 
 template <class Real>
-void PlaneSweep<Real>::finish_plane(Real* plane, const std::uint8_t* plane_ids,
-                                    const MaterialCoefficients<Real>& materials,
-                                    SweepScratch<Real>& scratch, const ColumnClasses<Real>* classes,
-                                    const std::uint32_t* row_class, const std::uint32_t* class_of,
-                                    std::size_t k, std::size_t plane_stride, Real u_out) {
+void PlaneSweep<Real>::solve_aside(const std::uint8_t* plane_ids,
+                                   const MaterialCoefficients<Real>& materials,
+                                   SweepScratch<Real>& scratch,
+                                   const PlaneExchange<Real>& exchange) {
   constexpr std::size_t strip = k_two_pass_strip;
+  m_solved = true;
+  if (m_lanes == 0) return;
+  const std::size_t n = m_ny;
+  const std::size_t lanes = m_lanes;
+  if (m_apart.size() < n * lanes) {
+    m_apart.resize(n * lanes);
+    m_apart_ids.resize(n * lanes);
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    const Real* aside = exchange.aside.data() + j * m_nx;
+    const std::uint8_t* ids = plane_ids + j * m_nx;
+    Real* out = m_apart.data() + j * lanes;
+    std::uint8_t* out_ids = m_apart_ids.data() + j * lanes;
+    for (std::size_t s = 0; s < m_strips.size(); ++s) {
+      const Strip& mode = m_strips[s];
+      const std::size_t i0 = s * strip;
+      if (mode.uniform) {
+        for (std::size_t o = 0; o < mode.odd_count; ++o) {
+          out[mode.first_lane + o] = aside[i0 + mode.odd[o]];
+          out_ids[mode.first_lane + o] = ids[i0 + mode.odd[o]];
+        }
+      } else {
+        const std::size_t w = std::min(strip, m_nx - i0);
+        std::copy(aside + i0, aside + i0 + w, out + mode.first_lane);
+        std::copy(ids + i0, ids + i0 + w, out_ids + mode.first_lane);
+      }
+    }
+  }
+  for (std::size_t s = 0; s < m_strips.size(); ++s) {
+    const Strip& mode = m_strips[s];
+    const std::size_t w = mode.uniform ? mode.odd_count : std::min(strip, m_nx - s * strip);
+    if (w == 0) continue;
+    solve_lines_in_full(n, w, m_apart.data() + mode.first_lane, lanes,
+                        m_apart_ids.data() + mode.first_lane, lanes, materials, scratch);
+  }
+}
+
+template <class Real>
+void PlaneSweep<Real>::finish_part(std::size_t part, Real* plane, const std::uint8_t* plane_ids,
+                                   const MaterialCoefficients<Real>& materials,
+                                   SweepScratch<Real>& scratch, const PlaneExchange<Real>& exchange,
+                                   const ColumnClasses<Real>* classes,
+                                   const std::uint32_t* row_class, const std::uint32_t* class_of,
+                                   std::size_t k, std::size_t plane_stride, Real u_out) {
+  constexpr std::size_t strip = k_two_pass_strip;
+  if (!m_solved) solve_aside(plane_ids, materials, scratch, exchange);
   const auto& lines = materials.lines_y;
   const std::size_t n = m_ny;
   const std::size_t nx = m_nx;
-  const std::size_t strips = (nx + strip - 1) / strip;
-  for (std::size_t s = m_s_begin; s < m_s_end; ++s) {
-    const Strip& mode = m_strips[s - m_s_begin];
+  const std::size_t strips = m_strips.size();
+  const bool two_parts = m_split < n;
+  const std::size_t start = part == 0 ? 0 : m_split;
+  const std::size_t end = part == 0 ? m_split : n;
+  // Per column of the uniform strips: the factor, and where this part's back substitution
+  // starts (y at the row below its last, or the last row's own value).
+  for (std::size_t s = 0; s < strips; ++s) {
+    const Strip& mode = m_strips[s];
+    if (!mode.uniform) continue;
     const std::size_t i0 = s * strip;
     const std::size_t w = std::min(strip, nx - i0);
-    if (!mode.uniform) {
-      solve_lines_in_full(n, w, plane + i0, nx, plane_ids + i0, nx, materials, scratch);
-      continue;
-    }
-    const std::size_t odd = mode.odd_count;
-    if (odd > 0) {
-      Real* aside = m_aside.data() + (s - m_s_begin) * n * k_max_odd_lines;
-      std::uint8_t* aside_ids = m_aside_ids.data() + (s - m_s_begin) * n * k_max_odd_lines;
-      for (std::size_t j = 0; j < n; ++j) {
-        for (std::size_t o = 0; o < odd; ++o) {
-          aside_ids[j * odd + o] = plane_ids[j * nx + i0 + mode.odd[o]];
-        }
-      }
-      solve_lines_in_full(n, odd, aside, odd, aside_ids, odd, materials, scratch);
-    }
-    // The last row's values are final now: the factor, and the last row itself.
-    const std::size_t offset = (s - m_s_begin) * strip;
-    const std::size_t at = mode.material * n;
-    const Real r = lines.ratio[mode.material];
-    const Real scale = lines.scale[mode.material];
-    const Real z_last = lines.correction[at + n - 1];
-    Real* __restrict last = plane + (n - 1) * nx + i0;
-    Real* __restrict sum = m_sum.data() + offset;
-    Real* __restrict y = m_y.data() + offset;
-    Real* __restrict fact = m_fact.data() + offset;
-    for (std::size_t l = 0; l < w; ++l) {
-      fact[l] = (sum[l] + r * last[l]) * scale;
-      y[l] = last[l];
-      last[l] = y[l] - fact[l] * z_last;
+    const std::size_t m = mode.material;
+    const Real r = lines.ratio[m];
+    const Real scale = lines.scale[m];
+    const Real carry_last = lines.carry[m * n + n - 1];
+    const Real carry_weight = lines.carry_weight[m];
+    const Real carry_weight_split = lines.carry_weight_split[m];
+    for (std::size_t l = i0; l < i0 + w; ++l) {
+      const Real c = two_parts ? exchange.end_first[l] : Real(0);
+      const Real y0 = two_parts ? exchange.sum_first[l] + exchange.sum_second[l] + c * carry_weight
+                                : exchange.sum_first[l];
+      const Real last = two_parts ? exchange.end_second[l] + carry_last * c : exchange.end_first[l];
+      m_fact[l] = (y0 + r * last) * scale;
+      m_carry_in[l] = c;
+      m_y[l] = part == 1 || !two_parts ? last : exchange.sum_split[l] + c * carry_weight_split;
     }
   }
-  for (std::size_t j = n; j-- > 0;) {
-    for (std::size_t s = m_s_begin; s < m_s_end; ++s) {
-      const Strip& mode = m_strips[s - m_s_begin];
+  for (std::size_t j = end; j-- > start;) {
+    Real* row = plane + j * nx;
+    const Real* apart = m_apart.data() + j * m_lanes;
+    for (std::size_t s = 0; s < strips; ++s) {
+      const Strip& mode = m_strips[s];
       const std::size_t i0 = s * strip;
       const std::size_t w = std::min(strip, nx - i0);
-      Real* __restrict up = plane + j * nx + i0;
+      Real* __restrict up = row + i0;
       if (mode.uniform) {
-        const std::size_t offset = (s - m_s_begin) * strip;
-        if (j + 1 < n) {
-          const std::size_t at = mode.material * n + j;
+        const std::size_t at = mode.material * n + j;
+        const Real zp = lines.correction[at];
+        Real* __restrict y = m_y.data() + i0;
+        const Real* __restrict fact = m_fact.data() + i0;
+        if (j + 1 == n) {
+          for (std::size_t l = 0; l < w; ++l) up[l] = y[l] - fact[l] * zp;
+        } else {
           const Real e = lines.upper[at];
-          const Real zp = lines.correction[at];
-          Real* __restrict y = m_y.data() + offset;
-          const Real* __restrict fact = m_fact.data() + offset;
-          for (std::size_t l = 0; l < w; ++l) {
-            const Real yp = up[l] + e * y[l];
-            y[l] = yp;
-            up[l] = yp - fact[l] * zp;
+          if (part == 1) {
+            const Real carry = lines.carry[at];
+            const Real* __restrict c = m_carry_in.data() + i0;
+            for (std::size_t l = 0; l < w; ++l) {
+              const Real yp = (up[l] + carry * c[l]) + e * y[l];
+              y[l] = yp;
+              up[l] = yp - fact[l] * zp;
+            }
+          } else {
+            for (std::size_t l = 0; l < w; ++l) {
+              const Real yp = up[l] + e * y[l];
+              y[l] = yp;
+              up[l] = yp - fact[l] * zp;
+            }
           }
         }
-        const Real* aside = m_aside.data() + (s - m_s_begin) * n * k_max_odd_lines;
         for (std::size_t o = 0; o < mode.odd_count; ++o) {
-          up[mode.odd[o]] = aside[j * mode.odd_count + o];
+          up[mode.odd[o]] = apart[mode.first_lane + o];
         }
+      } else {
+        std::copy(apart + mode.first_lane, apart + mode.first_lane + w, up);
       }
       eliminate_z_row(classes[s], k, w, row_class[j * strips + s], class_of + j * nx + i0, up,
                       plane_stride, u_out);
@@ -182,11 +278,13 @@ void PlaneSweep<Real>::finish_plane(Real* plane, const std::uint8_t* plane_ids,
 template <class Real>
 std::size_t PlaneSweep<Real>::bytes() const {
   return m_strips.capacity() * sizeof(Strip) +
-         (m_sum.capacity() + m_y.capacity() + m_fact.capacity() + m_aside.capacity()) *
+         (m_y.capacity() + m_fact.capacity() + m_carry_in.capacity() + m_apart.capacity()) *
              sizeof(Real) +
-         m_first.capacity() + m_same.capacity() + m_aside_ids.capacity();
+         m_first.capacity() + m_same.capacity() + m_apart_ids.capacity();
 }
 
+template struct PlaneExchange<float>;
+template struct PlaneExchange<double>;
 template class PlaneSweep<float>;
 template class PlaneSweep<double>;
 

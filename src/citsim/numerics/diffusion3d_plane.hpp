@@ -11,69 +11,89 @@
 /// The y lines and the z elimination row of one horizontal plane, for pass 1 of Diffusion3d's
 /// two-pass step, walking the plane row by row.
 ///
-/// sweep_y_strip solves a strip of y lines position by position, that is, a few cache lines per
-/// plane row, a plane row apart: a pattern the prefetchers do not follow once the plane is out
-/// of the core's cache. Here the y lines of a thread's strips advance together, row by row,
-/// across all of its strips: the elimination goes down the rows (right behind the x sweep, while
-/// the rows are in cache, when one thread owns the whole plane), and the back substitution comes
-/// back up, each row finished and then eliminated along z at once. Lines of the strip's
-/// majority material take the tabulated factors (MaterialCoefficients::UniformLines); the few
-/// others are copied aside and solved in full; a strip where most lines cross other materials
-/// is solved in full as a block. Each line's arithmetic is sweep_y_strip's, with the same
-/// strips, so the results do not depend on the number of threads.
+/// The plane's rows are cut into two parts, [0, split) and [split, ny), each swept along x and
+/// eliminated along y by one thread, so that no thread reads another's rows until both have
+/// eliminated theirs. The second part starts its elimination from zero and is corrected by the
+/// first part's last value (tabulated products: MaterialCoefficients::UniformLines::carry); the
+/// sums that back substitution would give at row 0 and at the split are accumulated on the way
+/// down, so after one barrier each part back-substitutes its own rows, and eliminates each
+/// finished row along z at once. Lines of a strip's majority material take the tabulated
+/// factors; the few others (the odd lines), and strips where most lines cross other materials,
+/// are copied aside and solved whole by each thread. The split depends only on ny, and one
+/// thread runs both parts with the same arithmetic, so results do not depend on the number of
+/// threads.
 namespace citsim::numerics::detail {
+
+/// What the two parts of a plane hand each other at the barrier, for planes of one parity.
+template <class Real>
+struct PlaneExchange {
+  std::vector<Real> aside;  ///< odd lines and solved-whole strips after the x sweep, plane layout
+  std::vector<Real> sum_first;   ///< per column: Σ W_p f_p over the first part
+  std::vector<Real> sum_second;  ///< Σ W_p f̃_p over the second part
+  std::vector<Real> sum_split;   ///< Σ weight_split_p f̃_p over the second part
+  std::vector<Real> end_first;   ///< f_{split−1}
+  std::vector<Real> end_second;  ///< f̃_{ny−1}
+  void resize(std::size_t nx, std::size_t ny);
+  std::size_t bytes() const;
+};
 
 template <class Real>
 class PlaneSweep {
  public:
-  /// For the strips [s_begin, s_end) of an nx × ny plane (strips of k_two_pass_strip columns).
-  void setup(std::size_t nx, std::size_t ny, std::size_t s_begin, std::size_t s_end);
+  /// Where the second part of a plane of ny rows starts: half way, rounded down to whole blocks
+  /// of the x sweep (`block` rows); ny (one part) when the plane is too small to cut.
+  static std::size_t split_row(std::size_t ny, std::size_t block);
+
+  void setup(std::size_t nx, std::size_t ny, std::size_t split);
 
   /// Decides, from the plane's ids, how each strip's lines are solved.
   void begin_plane(const std::uint8_t* plane_ids);
 
-  /// Eliminates the uniform lines down rows [j_begin, j_end) (in order, after the x sweep of
-  /// those rows), setting their odd lines aside first.
-  void eliminate_rows(std::size_t j_begin, std::size_t j_end, Real* plane,
-                      const MaterialCoefficients<Real>& materials);
+  /// Eliminates the uniform lines down rows [j_begin, j_end) of part `part` (in order, after
+  /// the x sweep of those rows), copying the odd lines aside first.
+  void eliminate_rows(std::size_t part, std::size_t j_begin, std::size_t j_end, Real* plane,
+                      const MaterialCoefficients<Real>& materials, PlaneExchange<Real>& exchange);
 
-  /// After every row is eliminated: solves the odd lines and the strips solved in full, then
-  /// back-substitutes up the rows, and eliminates each finished row along z (row k of the
-  /// column systems: `classes` per strip, `row_class` and `class_of` as ColumnClasses::finish
+  /// After both parts are eliminated (a barrier): solves the lines copied aside (once per plane
+  /// and thread), back-substitutes the rows of part `part` and eliminates each along z (row k of
+  /// the column systems: `classes` per strip, `row_class` and `class_of` as ColumnClasses
   /// writes them, `plane_stride` cells between planes).
-  void finish_plane(Real* plane, const std::uint8_t* plane_ids,
-                    const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch,
-                    const ColumnClasses<Real>* classes, const std::uint32_t* row_class,
-                    const std::uint32_t* class_of, std::size_t k, std::size_t plane_stride,
-                    Real u_out);
+  void finish_part(std::size_t part, Real* plane, const std::uint8_t* plane_ids,
+                   const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch,
+                   const PlaneExchange<Real>& exchange, const ColumnClasses<Real>* classes,
+                   const std::uint32_t* row_class, const std::uint32_t* class_of, std::size_t k,
+                   std::size_t plane_stride, Real u_out);
 
   std::size_t bytes() const;
 
  private:
   struct Strip {
-    bool uniform = false;  // false: solved in full as a block
+    bool uniform = false;  // false: solved whole, apart
     std::uint8_t material = 0;
     std::size_t odd_count = 0;
     std::uint8_t odd[k_two_pass_strip] = {};
+    std::size_t first_lane = 0;  // its lines in the solved-apart block
   };
+
+  void solve_aside(const std::uint8_t* plane_ids, const MaterialCoefficients<Real>& materials,
+                   SweepScratch<Real>& scratch, const PlaneExchange<Real>& exchange);
 
   std::size_t m_nx = 0;
   std::size_t m_ny = 0;
-  std::size_t m_s_begin = 0;
-  std::size_t m_s_end = 0;
+  std::size_t m_split = 0;
   std::vector<Strip> m_strips;
-  // Per column of the thread's range (offset by its first column).
-  std::vector<Real> m_sum;   // Σ W_p f_p so far
-  std::vector<Real> m_y;     // the back substitution's running value
-  std::vector<Real> m_fact;  // the Sherman–Morrison factor
   std::vector<std::uint8_t> m_first;
   std::vector<std::uint8_t> m_same;
-  // Odd lines, per strip [row][line], at most a quarter of the strip.
-  std::vector<Real> m_aside;
-  std::vector<std::uint8_t> m_aside_ids;
+  // Per column: the back substitution's running value, the Sherman–Morrison factor and the
+  // first part's last value.
+  std::vector<Real> m_y;
+  std::vector<Real> m_fact;
+  std::vector<Real> m_carry_in;
+  // The lines solved apart, [row][lane], and their ids.
+  std::size_t m_lanes = 0;
+  bool m_solved = false;
+  std::vector<Real> m_apart;
+  std::vector<std::uint8_t> m_apart_ids;
 };
-
-/// Odd lines a strip may set aside before it is solved in full instead.
-inline constexpr std::size_t k_max_odd_lines = k_two_pass_strip / 4;
 
 }  // namespace citsim::numerics::detail

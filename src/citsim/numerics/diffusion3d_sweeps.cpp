@@ -374,20 +374,25 @@ std::size_t MaterialCoefficients<Real>::bytes() const {
 }
 
 template <class Real>
-void MaterialCoefficients<Real>::set_uniform_lines(std::size_t nx, std::size_t ny) {
-  lines_x.tabulate(*this, nx);
-  lines_y.tabulate(*this, ny);
+void MaterialCoefficients<Real>::set_uniform_lines(std::size_t nx, std::size_t ny,
+                                                   std::size_t y_split) {
+  lines_x.tabulate(*this, nx, nx);
+  lines_y.tabulate(*this, ny, y_split);
 }
 
 template <class Real>
 void MaterialCoefficients<Real>::UniformLines::tabulate(const MaterialCoefficients& materials,
-                                                        std::size_t length) {
+                                                        std::size_t length, std::size_t split_row) {
   n = length;
+  split = split_row;
   if (n < 3) return;
   const std::size_t count = materials.count;
-  for (auto* table : {&alpha, &beta, &weight, &upper, &correction}) table->resize(count * n);
-  ratio.resize(count);
-  scale.resize(count);
+  for (auto* table : {&alpha, &beta, &weight, &upper, &correction, &carry, &weight_split}) {
+    table->resize(count * n);
+  }
+  for (auto* values : {&ratio, &scale, &carry_weight, &carry_weight_split}) {
+    values->resize(count);
+  }
   for (std::size_t m = 0; m < count; ++m) {
     // solve_periodic's expressions with gup = gdn = gw = g and s the same on every row.
     const Real s = materials.storage[m];
@@ -419,13 +424,24 @@ void MaterialCoefficients<Real>::UniformLines::tabulate(const MaterialCoefficien
     for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
     ratio[m] = g / b;
     scale[m] = Real(1) / (Real(1) + z[0] + ratio[m] * z[n - 1]);
+    Real* ca = carry.data() + m * n;
+    Real* ws = weight_split.data() + m * n;
+    carry_weight[m] = 0;
+    carry_weight_split[m] = 0;
+    for (std::size_t p = split; p < n; ++p) {
+      ca[p] = p == split ? be[p] : ca[p - 1] * be[p];
+      ws[p] = p == split ? Real(1) : ws[p - 1] * up[p - 1];
+      carry_weight[m] += we[p] * ca[p];
+      carry_weight_split[m] += ws[p] * ca[p];
+    }
   }
 }
 
 template <class Real>
 std::size_t MaterialCoefficients<Real>::UniformLines::bytes() const {
   return (alpha.size() + beta.size() + weight.size() + upper.size() + correction.size() +
-          ratio.size() + scale.size()) *
+          carry.size() + weight_split.size() + ratio.size() + scale.size() + carry_weight.size() +
+          carry_weight_split.size()) *
          sizeof(Real);
 }
 

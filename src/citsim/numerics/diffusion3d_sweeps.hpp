@@ -64,7 +64,16 @@ struct MaterialCoefficients {
     std::vector<Real> correction;  ///< the back-substituted Sherman–Morrison vector z_p
     std::vector<Real> ratio;       ///< per material: beta/gamma = g/b
     std::vector<Real> scale;       ///< per material: 1/(1 + z_0 + ratio·z_{n−1})
-    void tabulate(const MaterialCoefficients& materials, std::size_t length);
+    /// Lines eliminated in two parts, rows [0, split) and [split, n), the second from a zero
+    /// start (f̃): f_p = f̃_p + carry_p·f_{split−1}, carry_p = beta_split ⋯ beta_p (p ≥ split);
+    /// y_split = Σ_{p ≥ split} weight_split_p·f_p, weight_split_p = e_split ⋯ e_{p−1}.
+    std::size_t split = 0;
+    std::vector<Real> carry;
+    std::vector<Real> weight_split;
+    std::vector<Real> carry_weight;        ///< per material: Σ_{p ≥ split} W_p·carry_p
+    std::vector<Real> carry_weight_split;  ///< per material: Σ_{p ≥ split} weight_split_p·carry_p
+    /// `split` = length: one part (no split tables).
+    void tabulate(const MaterialCoefficients& materials, std::size_t length, std::size_t split);
     std::size_t bytes() const;
   };
   UniformLines lines_x;
@@ -72,8 +81,9 @@ struct MaterialCoefficients {
 
   MaterialCoefficients();
   void assign(std::span<const Material> materials, const Diffusion3dBoundary& boundary);
-  /// After set_step: the uniform-line tables for lines of nx (along x) and ny (along y) cells.
-  void set_uniform_lines(std::size_t nx, std::size_t ny);
+  /// After set_step: the uniform-line tables for lines of nx (along x) and ny (along y) cells,
+  /// the y lines in two parts at row y_split (see UniformLines).
+  void set_uniform_lines(std::size_t nx, std::size_t ny, std::size_t y_split);
   /// Tabulates the face conductances of a step of `dt` (s) with `dt_over_dx2` = dt/dx²,
   /// half-cell thicknesses `half_dz` (m) and the bottom's reciprocal factor `inv_bottom`.
   void set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz, Real inv_bottom);
