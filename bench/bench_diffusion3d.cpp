@@ -11,12 +11,14 @@
 // same two regimes (59 bytes per voxel-iteration, see k_implicit_bytes_per_iteration); (d) the
 // explicit reference's voxel-updates per second on the same two grids.
 //
-// Bytes a LOD step must move per voxel: the step is two passes over the field. Pass 1 solves
-// the x and then the y lines of each horizontal plane while it is in cache; pass 2 the z lines
-// of each vertical plane. Each pass reads u (R bytes, R = sizeof(real)) and the material id
-// (1 byte) and writes u back (R bytes, no write-allocate since the line was just read):
-// 2·(2R + 1) = 18 bytes in float, 34 in double. Roofline fraction = 34 (or 18) × updates/s ÷
-// triad bandwidth at the same thread count. The explicit reference moves at least 2·8 + 1 =
+// Bytes a LOD step must move per voxel: the step is two passes over the field (Diffusion3d's
+// two-pass form). Before them the column classes read the ids (1 byte). Pass 1 goes down the
+// planes: the x and y lines of a plane while it is in cache, then the plane's row of the z
+// elimination; it reads u (R bytes, R = sizeof(real)) and the id (1 byte) and writes u back
+// (R bytes, no write-allocate since the line was just read). Pass 2 goes back up with the z
+// back substitution: u read and written (2R; its factors come from the per-class tables).
+// 1 + (2R + 1) + 2R = 18 bytes in float, 34 in double. Roofline fraction = 34 (or 18) ×
+// updates/s ÷ triad bandwidth at the same thread count. The explicit reference moves at least 2·8 + 1 =
 // 17 bytes per voxel-update (u read, u_next written, ids), but needs a step below the explicit
 // limit, which for skin (0.5 µm cells of stratum corneum) is ~10⁴ times smaller.
 #include <omp.h>
