@@ -18,8 +18,8 @@
 // (R bytes, no write-allocate since the line was just read). Pass 2 goes back up with the z
 // back substitution: u read and written (2R; its factors come from the per-class tables).
 // 1 + (2R + 1) + 2R = 18 bytes in float, 34 in double. Roofline fraction = 34 (or 18) ×
-// updates/s ÷ triad bandwidth at the same thread count. The explicit reference moves at least 2·8 + 1 =
-// 17 bytes per voxel-update (u read, u_next written, ids), but needs a step below the explicit
+// updates/s ÷ triad bandwidth at the same thread count. The explicit reference moves at least 2·8 +
+// 1 = 17 bytes per voxel-update (u read, u_next written, ids), but needs a step below the explicit
 // limit, which for skin (0.5 µm cells of stratum corneum) is ~10⁴ times smaller.
 #include <omp.h>
 

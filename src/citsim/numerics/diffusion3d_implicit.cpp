@@ -81,6 +81,7 @@ class Stencil {
         if (k + 1 == nz) m_bottom[a] = 1.0 / (half * m_inv_kappa[a] + m_inv_bottom);
       }
     }
+    find_uniform_rows();
   }
 
   std::size_t nx, ny, nz, plane;
@@ -88,6 +89,17 @@ class Stencil {
   /// Diagonal and the conductance to the cell below, for cells i0 … i0+w−1 of row (j, k).
   void diagonal_row(std::size_t j, std::size_t k, std::size_t i0, std::size_t w, double* diagonal,
                     double* below) const {
+    if (const int m = uniform(j, k); m >= 0) {
+      // The general expressions below, once for the row.
+      const auto a = static_cast<std::uint8_t>(m);
+      double d = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
+      d += lateral(k, a, a) + lateral(k, a, a) + lateral(k, a, a) + lateral(k, a, a);
+      d += k == 0 ? top(a) : vertical(k - 1, a, a);
+      const double gdn = k + 1 == nz ? bottom(a) : vertical(k, a, a);
+      std::fill_n(below, w, k + 1 == nz ? 0.0 : gdn);
+      std::fill_n(diagonal, w, d + gdn);
+      return;
+    }
     const Row row = row_ids(j, k);
     for (std::size_t l = 0; l < w; ++l) {
       const std::size_t i = i0 + l;
@@ -105,6 +117,10 @@ class Stencil {
   /// out = (M + A)·x for the nx cells of row (j, k); x of any real type.
   template <class Real>
   void apply_row(std::size_t j, std::size_t k, const Real* x, double* out) const {
+    if (const int m = uniform(j, k); m >= 0) {
+      apply_uniform_row(j, k, static_cast<std::uint8_t>(m), x, out);
+      return;
+    }
     const Row row = row_ids(j, k);
     const Real* here = x + k * plane + j * nx;
     for (std::size_t i = 0; i < nx; ++i) {
@@ -185,6 +201,69 @@ class Stencil {
   }
 
  private:
+  /// The material of row (j, k) when it, the rows beside it (j ± 1) and the rows above and
+  /// below are all of that one material; −1 otherwise. Such rows (most of the grid) take the
+  /// same expressions with the conductances looked up once per row, in loops that vectorize.
+  int uniform(std::size_t j, std::size_t k) const { return m_uniform[k * ny + j]; }
+
+  void find_uniform_rows() {
+    std::vector<int> single(ny * nz, -1);
+    for (std::size_t k = 0; k < nz; ++k) {
+      for (std::size_t j = 0; j < ny; ++j) {
+        const std::uint8_t* row = m_ids + k * plane + j * nx;
+        const bool same = std::all_of(row, row + nx, [&](std::uint8_t id) { return id == row[0]; });
+        if (same) single[k * ny + j] = row[0];
+      }
+    }
+    m_uniform.assign(ny * nz, -1);
+    for (std::size_t k = 0; k < nz; ++k) {
+      for (std::size_t j = 0; j < ny; ++j) {
+        const int m = single[k * ny + j];
+        const bool beside =
+            single[k * ny + (j + ny - 1) % ny] == m && single[k * ny + (j + 1) % ny] == m;
+        const bool above = k == 0 || single[(k - 1) * ny + j] == m;
+        const bool below = k + 1 == nz || single[(k + 1) * ny + j] == m;
+        if (m >= 0 && beside && above && below) m_uniform[k * ny + j] = m;
+      }
+    }
+  }
+
+  /// apply_row for a uniform row of material a: the general arithmetic, in the same order.
+  template <class Real>
+  void apply_uniform_row(std::size_t j, std::size_t k, std::uint8_t a, const Real* x,
+                         double* out) const {
+    const std::size_t layer = k * plane;
+    const Real* here = x + layer + j * nx;
+    const Real* south = x + layer + ((j + ny - 1) % ny) * nx;
+    const Real* north = x + layer + ((j + 1) % ny) * nx;
+    const Real* up = k > 0 ? here - plane : here;
+    const Real* down = k + 1 < nz ? here + plane : here;
+    const double mass = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
+    const double g = lateral(k, a, a);
+    const double g_up = k > 0 ? vertical(k - 1, a, a) : 0.0;
+    const double g_down = k + 1 < nz ? vertical(k, a, a) : 0.0;
+    const double g_top = k == 0 ? top(a) : 0.0;
+    const double g_bottom = k + 1 == nz ? bottom(a) : 0.0;
+    const bool has_up = k > 0;
+    const bool has_down = k + 1 < nz;
+    const auto cell = [&](std::size_t i, std::size_t w, std::size_t e) {
+      const double xc = here[i];
+      double sum = mass * xc;
+      if (k == 0) sum += g_top * xc;
+      if (k + 1 == nz) sum += g_bottom * xc;
+      double in = g * (static_cast<double>(here[w]) - xc);
+      in += g * (static_cast<double>(here[e]) - xc);
+      in += g * (static_cast<double>(south[i]) - xc);
+      in += g * (static_cast<double>(north[i]) - xc);
+      if (has_up) in += g_up * (static_cast<double>(up[i]) - xc);
+      if (has_down) in += g_down * (static_cast<double>(down[i]) - xc);
+      return sum - in;
+    };
+    out[0] = cell(0, nx - 1, 1 % nx);
+    for (std::size_t i = 1; i + 1 < nx; ++i) out[i] = cell(i, i - 1, i + 1);
+    if (nx > 1) out[nx - 1] = cell(nx - 1, nx - 2, 0);
+  }
+
   struct Row {
     const std::uint8_t* here;
     const std::uint8_t* south;
@@ -251,6 +330,7 @@ class Stencil {
   std::vector<double> m_dz;
   std::vector<double> m_lateral;   // [k][a][b]
   std::vector<double> m_vertical;  // [k][a][b], the face below layer k
+  std::vector<int> m_uniform;      // [k][j], see uniform()
 };
 
 /// The aggregates of the coarse level: blocks of `side` × `side` columns (the last block in x
@@ -285,8 +365,9 @@ void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScrat
       const double* y_prev = k > 0 ? y - k_lanes : y;
       for (std::size_t l = 0; l < w; ++l) {
         const double pivot = scratch.diagonal[l] - (k > 0 ? above[l] * e_prev[l] : 0.0);
-        e[l] = scratch.below[l] / pivot;
-        y[l] = (rk[l] + (k > 0 ? above[l] * y_prev[l] : 0.0)) / pivot;
+        const double inverse = 1.0 / pivot;  // one division, not two
+        e[l] = scratch.below[l] * inverse;
+        y[l] = (rk[l] + (k > 0 ? above[l] * y_prev[l] : 0.0)) * inverse;
         above[l] = scratch.below[l];
       }
     }
@@ -608,8 +689,9 @@ std::size_t bytes_with_side(std::size_t nx, std::size_t ny, std::size_t nz, std:
   const std::size_t mx = blocks(nx, side);
   const std::size_t my = blocks(ny, side);
   const std::size_t per_thread = 2 * nz * k_lanes * sizeof(double) + nx * sizeof(double);
-  // Per-plane sums and the per-row sums of each block column.
-  const std::size_t sums = (ny + ny * nz * mx) * sizeof(double);
+  // Per-plane sums, the per-row sums of each block column, and the stencil's uniform-row marks
+  // (two int arrays of one entry per row).
+  const std::size_t sums = (ny + ny * nz * mx) * sizeof(double) + 2 * ny * nz * sizeof(int);
   return nx * ny * nz * (2 * sizeof(double) + sizeof(float) + 1) + sums + coarse_bytes(mx, my, nz) +
          threads * per_thread;
 }
