@@ -232,36 +232,51 @@ class Stencil {
   template <class Real>
   void apply_uniform_row(std::size_t j, std::size_t k, std::uint8_t a, const Real* x,
                          double* out) const {
+    const bool top_row = k == 0;
+    const bool bottom_row = k + 1 == nz;
+    if (top_row && bottom_row) return apply_uniform_row<true, true>(j, k, a, x, out);
+    if (top_row) return apply_uniform_row<true, false>(j, k, a, x, out);
+    if (bottom_row) return apply_uniform_row<false, true>(j, k, a, x, out);
+    apply_uniform_row<false, false>(j, k, a, x, out);
+  }
+
+  /// The same with the top and bottom layers known at compile time, so the loop has no branch
+  /// and vectorizes.
+  template <bool Top, bool Bottom, class Real>
+  void apply_uniform_row(std::size_t j, std::size_t k, std::uint8_t a, const Real* x,
+                         double* out) const {
     const std::size_t layer = k * plane;
-    const Real* here = x + layer + j * nx;
-    const Real* south = x + layer + ((j + ny - 1) % ny) * nx;
-    const Real* north = x + layer + ((j + 1) % ny) * nx;
-    const Real* up = k > 0 ? here - plane : here;
-    const Real* down = k + 1 < nz ? here + plane : here;
+    const Real* __restrict here = x + layer + j * nx;
+    const Real* __restrict south = x + layer + ((j + ny - 1) % ny) * nx;
+    const Real* __restrict north = x + layer + ((j + 1) % ny) * nx;
+    const Real* __restrict up = Top ? here : here - plane;
+    const Real* __restrict down = Bottom ? here : here + plane;
     const double mass = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
     const double g = lateral(k, a, a);
-    const double g_up = k > 0 ? vertical(k - 1, a, a) : 0.0;
-    const double g_down = k + 1 < nz ? vertical(k, a, a) : 0.0;
-    const double g_top = k == 0 ? top(a) : 0.0;
-    const double g_bottom = k + 1 == nz ? bottom(a) : 0.0;
-    const bool has_up = k > 0;
-    const bool has_down = k + 1 < nz;
-    const auto cell = [&](std::size_t i, std::size_t w, std::size_t e) {
+    const double g_up = Top ? 0.0 : vertical(k - 1, a, a);
+    const double g_down = Bottom ? 0.0 : vertical(k, a, a);
+    const double g_top = top(a);
+    const double g_bottom = bottom(a);
+    const auto cell = [&](std::size_t i, double xw, double xe) {
       const double xc = here[i];
       double sum = mass * xc;
-      if (k == 0) sum += g_top * xc;
-      if (k + 1 == nz) sum += g_bottom * xc;
-      double in = g * (static_cast<double>(here[w]) - xc);
-      in += g * (static_cast<double>(here[e]) - xc);
+      if constexpr (Top) sum += g_top * xc;
+      if constexpr (Bottom) sum += g_bottom * xc;
+      double in = g * (xw - xc);
+      in += g * (xe - xc);
       in += g * (static_cast<double>(south[i]) - xc);
       in += g * (static_cast<double>(north[i]) - xc);
-      if (has_up) in += g_up * (static_cast<double>(up[i]) - xc);
-      if (has_down) in += g_down * (static_cast<double>(down[i]) - xc);
+      if constexpr (!Top) in += g_up * (static_cast<double>(up[i]) - xc);
+      if constexpr (!Bottom) in += g_down * (static_cast<double>(down[i]) - xc);
       return sum - in;
     };
-    out[0] = cell(0, nx - 1, 1 % nx);
-    for (std::size_t i = 1; i + 1 < nx; ++i) out[i] = cell(i, i - 1, i + 1);
-    if (nx > 1) out[nx - 1] = cell(nx - 1, nx - 2, 0);
+    out[0] = cell(0, static_cast<double>(here[nx - 1]), static_cast<double>(here[1 % nx]));
+    for (std::size_t i = 1; i + 1 < nx; ++i) {
+      out[i] = cell(i, static_cast<double>(here[i - 1]), static_cast<double>(here[i + 1]));
+    }
+    if (nx > 1) {
+      out[nx - 1] = cell(nx - 1, static_cast<double>(here[nx - 2]), static_cast<double>(here[0]));
+    }
   }
 
   struct Row {
