@@ -2,7 +2,6 @@
 #include "citsim/numerics/diffusion3d_sweeps.hpp"
 
 #include <algorithm>
-#include <limits>
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -33,13 +32,6 @@ namespace {
 //   b_p u'_p − gup_p u'_{p−1} − gdn_p u'_{p+1} = d_p,   b_p = storage + gup_p + gdn_p (+ sink),
 // an M-matrix. Elimination keeps e_p = gdn_p / (b_p − gup_p e_{p−1}) ≥ 0 and back substitution
 // adds e_p u'_{p+1}, so every quantity stays non-negative and nothing cancels.
-
-/// Harmonic-mean face coefficient c·2/(1/kappa_a + 1/kappa_b); zero when either is impermeable
-/// (+inf reciprocal), without a branch.
-template <class Real>
-inline Real harmonic(Real c, Real inv_a, Real inv_b) {
-  return c * Real(2) / (inv_a + inv_b);
-}
 
 /// out[l] = table[ids[l]]: the table look-ups of one row, kept apart so that the arithmetic
 /// loops read only contiguous arrays and vectorize without gather instructions.
@@ -263,7 +255,8 @@ void solve_periodic_pair(std::size_t w, Real* u, std::size_t stride, const std::
   for (std::size_t l = 0; l < w; ++l) {
     const std::uint8_t a = ids[l];
     const std::uint8_t b = ids[id_stride + l];
-    const Real g = Real(2) * harmonic(c, materials.inv_kappa[a], materials.inv_kappa[b]);
+    const Real g =
+        Real(2) * harmonic_conductance(c, materials.inv_kappa[a], materials.inv_kappa[b]);
     const Real sa = materials.storage[a];
     const Real sb = materials.storage[b];
     const Real ma = sa * u[l];
@@ -316,157 +309,6 @@ void solve_periodic_lines(std::size_t n, std::size_t w, Real* u, std::size_t str
 }  // namespace
 
 template <class Real>
-MaterialCoefficients<Real>::MaterialCoefficients()
-    : storage(k_max_materials, std::numeric_limits<Real>::quiet_NaN()),
-      inv_kappa(k_max_materials, std::numeric_limits<Real>::infinity()),
-      sink_storage(k_max_materials, Real(0)),
-      inv_top(k_max_materials, std::numeric_limits<Real>::infinity()) {}
-
-template <class Real>
-void MaterialCoefficients<Real>::assign(std::span<const Material> materials,
-                                        const Diffusion3dBoundary& boundary) {
-  constexpr Real inf = std::numeric_limits<Real>::infinity();
-  std::fill(storage.begin(), storage.end(), std::numeric_limits<Real>::quiet_NaN());
-  std::fill(inv_kappa.begin(), inv_kappa.end(), inf);
-  std::fill(sink_storage.begin(), sink_storage.end(), Real(0));
-  std::fill(inv_top.begin(), inv_top.end(), inf);
-  for (std::size_t m = 0; m < materials.size(); ++m) {
-    const Material& material = materials[m];
-    storage[m] = static_cast<Real>(material.storage);
-    const auto kappa = static_cast<Real>(material.conductivity_m2_s);
-    inv_kappa[m] = kappa > 0 ? Real(1) / kappa : inf;
-    sink_storage[m] = static_cast<Real>(material.sink_rate_1_s * material.storage);
-    const double h = material.top_exchange * boundary.top_transfer_m_s;
-    const bool open = boundary.top == TopBoundary::exchange && h > 0;
-    inv_top[m] = open ? static_cast<Real>(1.0 / h) : inf;
-  }
-  count = materials.size();
-}
-
-template <class Real>
-void MaterialCoefficients<Real>::set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz,
-                                          Real inv_bottom) {
-  const std::size_t nz = half_dz.size();
-  lateral.resize(count * count);
-  vertical.resize(count * count * (nz > 0 ? nz - 1 : 0));
-  top.resize(count);
-  bottom.resize(count);
-  // The same expressions the sweeps evaluated per face before: the same bits.
-  for (std::size_t a = 0; a < count; ++a) {
-    for (std::size_t b = 0; b < count; ++b) {
-      lateral[a * count + b] = harmonic(dt_over_dx2, inv_kappa[a], inv_kappa[b]);
-      for (std::size_t p = 0; p + 1 < nz; ++p) {
-        vertical[(p * count + a) * count + b] =
-            dt / (half_dz[p] * inv_kappa[a] + half_dz[p + 1] * inv_kappa[b]);
-      }
-    }
-    top[a] = dt / (inv_top[a] + half_dz[0] * inv_kappa[a]);
-    bottom[a] = dt / (half_dz[nz - 1] * inv_kappa[a] + inv_bottom);
-  }
-}
-
-template <class Real>
-std::size_t MaterialCoefficients<Real>::bytes() const {
-  return (storage.size() + inv_kappa.size() + sink_storage.size() + inv_top.size() +
-          lateral.size() + vertical.size() + top.size() + bottom.size()) *
-             sizeof(Real) +
-         lines_x.bytes() + lines_y.bytes();
-}
-
-template <class Real>
-void MaterialCoefficients<Real>::set_uniform_lines(std::size_t nx, std::size_t ny,
-                                                   std::size_t y_split) {
-  lines_x.tabulate(*this, nx, nx);
-  lines_y.tabulate(*this, ny, y_split);
-}
-
-template <class Real>
-void MaterialCoefficients<Real>::UniformLines::tabulate(const MaterialCoefficients& materials,
-                                                        std::size_t length, std::size_t split_row) {
-  n = length;
-  split = split_row;
-  if (n < 3) return;
-  const std::size_t count = materials.count;
-  for (auto* table : {&alpha, &beta, &weight, &upper, &correction, &carry, &weight_split}) {
-    table->resize(count * n);
-  }
-  for (auto* values : {&ratio, &scale, &carry_weight, &carry_weight_split}) {
-    values->resize(count);
-  }
-  for (std::size_t m = 0; m < count; ++m) {
-    // solve_periodic's expressions with gup = gdn = gw = g and s the same on every row.
-    const Real s = materials.storage[m];
-    const Real g = materials.lateral[m * count + m];
-    const Real b = s + g + g;
-    Real* al = alpha.data() + m * n;
-    Real* be = beta.data() + m * n;
-    Real* we = weight.data() + m * n;
-    Real* up = upper.data() + m * n;
-    Real* z = correction.data() + m * n;
-    Real mult = Real(1) / (b + b);
-    al[0] = s * mult;
-    be[0] = 0;
-    we[0] = 1;
-    up[0] = g * mult;
-    z[0] = -b * mult;
-    for (std::size_t p = 1; p < n; ++p) {
-      const bool last = p + 1 == n;
-      const Real diagonal =
-          last ? s + g + g + g * g / b - g * up[p - 1] : s + g + g - g * up[p - 1];
-      mult = Real(1) / diagonal;
-      al[p] = s * mult;
-      be[p] = g * mult;
-      we[p] = we[p - 1] * up[p - 1];
-      up[p] = last ? Real(0) : g * mult;
-      z[p] = last ? (g * z[p - 1] - g) * mult : g * z[p - 1] * mult;
-    }
-    // Back-substitute the correction vector once; it does not depend on the field.
-    for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
-    ratio[m] = g / b;
-    scale[m] = Real(1) / (Real(1) + z[0] + ratio[m] * z[n - 1]);
-    Real* ca = carry.data() + m * n;
-    Real* ws = weight_split.data() + m * n;
-    carry_weight[m] = 0;
-    carry_weight_split[m] = 0;
-    for (std::size_t p = split; p < n; ++p) {
-      ca[p] = p == split ? be[p] : ca[p - 1] * be[p];
-      ws[p] = p == split ? Real(1) : ws[p - 1] * up[p - 1];
-      carry_weight[m] += we[p] * ca[p];
-      carry_weight_split[m] += ws[p] * ca[p];
-    }
-  }
-}
-
-template <class Real>
-std::size_t MaterialCoefficients<Real>::UniformLines::bytes() const {
-  return (alpha.size() + beta.size() + weight.size() + upper.size() + correction.size() +
-          carry.size() + weight_split.size() + ratio.size() + scale.size() + carry_weight.size() +
-          carry_weight_split.size()) *
-         sizeof(Real);
-}
-
-template <class Real>
-SweepScratch<Real>::SweepScratch(const ScratchSizes& sizes)
-    : upper(sizes.upper),
-      correction(sizes.correction),
-      gathered(sizes.gathered),
-      gathered_ids(sizes.gathered),
-      lanes(k_lane_arrays * sizes.lanes),
-      odd(sizes.odd),
-      odd_ids(sizes.odd),
-      sums(sizes.sums),
-      m_lane_size(sizes.lanes) {
-  for (std::size_t a = 0; a < k_lane_arrays; ++a) m_lane_order[a] = a;
-}
-
-template <class Real>
-std::size_t SweepScratch<Real>::bytes() const {
-  return (upper.size() + correction.size() + gathered.size() + lanes.size() + odd.size()) *
-             sizeof(Real) +
-         gathered_ids.size() + odd_ids.size() + sums.size() * sizeof(double);
-}
-
-template <class Real>
 void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
                    const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
                    SweepScratch<Real>& scratch) {
@@ -478,19 +320,29 @@ namespace {
 /// line[i·w + b] = rows[b·nx + i] for the w rows of a block (and back): across the rows first,
 /// so the rows stream in side by side and each gathered position is written whole.
 template <class Real>
-void gather_rows(std::size_t nx, std::size_t w, const Real* __restrict rows,
-                 Real* __restrict line) {
+void gather_rows_scalar(std::size_t nx, std::size_t w, const Real* __restrict rows,
+                        Real* __restrict line) {
   for (std::size_t i = 0; i < nx; ++i) {
     for (std::size_t b = 0; b < w; ++b) line[i * w + b] = rows[b * nx + i];
   }
 }
 
 template <class Real>
-void scatter_rows(std::size_t nx, std::size_t w, const Real* __restrict line,
-                  Real* __restrict rows) {
+void scatter_rows_scalar(std::size_t nx, std::size_t w, const Real* __restrict line,
+                         Real* __restrict rows) {
   for (std::size_t i = 0; i < nx; ++i) {
     for (std::size_t b = 0; b < w; ++b) rows[b * nx + i] = line[i * w + b];
   }
+}
+
+template <class Real>
+void gather_rows(std::size_t nx, std::size_t w, const Real* rows, Real* line) {
+  gather_rows_scalar(nx, w, rows, line);
+}
+
+template <class Real>
+void scatter_rows(std::size_t nx, std::size_t w, const Real* line, Real* rows) {
+  scatter_rows_scalar(nx, w, line, rows);
 }
 
 #if defined(__SSE2__)
@@ -499,12 +351,7 @@ void scatter_rows(std::size_t nx, std::size_t w, const Real* __restrict line,
 template <>
 void gather_rows<double>(std::size_t nx, std::size_t w, const double* __restrict rows,
                          double* __restrict line) {
-  if (w % 2 != 0 || nx % 2 != 0) {
-    for (std::size_t i = 0; i < nx; ++i) {
-      for (std::size_t b = 0; b < w; ++b) line[i * w + b] = rows[b * nx + i];
-    }
-    return;
-  }
+  if (w % 2 != 0 || nx % 2 != 0) return gather_rows_scalar(nx, w, rows, line);
   for (std::size_t i = 0; i < nx; i += 2) {
     for (std::size_t b = 0; b < w; b += 2) {
       const __m128d first = _mm_loadu_pd(rows + b * nx + i);
@@ -518,12 +365,7 @@ void gather_rows<double>(std::size_t nx, std::size_t w, const double* __restrict
 template <>
 void scatter_rows<double>(std::size_t nx, std::size_t w, const double* __restrict line,
                           double* __restrict rows) {
-  if (w % 2 != 0 || nx % 2 != 0) {
-    for (std::size_t i = 0; i < nx; ++i) {
-      for (std::size_t b = 0; b < w; ++b) rows[b * nx + i] = line[i * w + b];
-    }
-    return;
-  }
+  if (w % 2 != 0 || nx % 2 != 0) return scatter_rows_scalar(nx, w, line, rows);
   for (std::size_t i = 0; i < nx; i += 2) {
     for (std::size_t b = 0; b < w; b += 2) {
       const __m128d here = _mm_loadu_pd(line + i * w + b);
@@ -538,12 +380,7 @@ void scatter_rows<double>(std::size_t nx, std::size_t w, const double* __restric
 template <>
 void gather_rows<float>(std::size_t nx, std::size_t w, const float* __restrict rows,
                         float* __restrict line) {
-  if (w % 4 != 0 || nx % 4 != 0) {
-    for (std::size_t i = 0; i < nx; ++i) {
-      for (std::size_t b = 0; b < w; ++b) line[i * w + b] = rows[b * nx + i];
-    }
-    return;
-  }
+  if (w % 4 != 0 || nx % 4 != 0) return gather_rows_scalar(nx, w, rows, line);
   for (std::size_t i = 0; i < nx; i += 4) {
     for (std::size_t b = 0; b < w; b += 4) {
       __m128 r0 = _mm_loadu_ps(rows + b * nx + i);
@@ -562,12 +399,7 @@ void gather_rows<float>(std::size_t nx, std::size_t w, const float* __restrict r
 template <>
 void scatter_rows<float>(std::size_t nx, std::size_t w, const float* __restrict line,
                          float* __restrict rows) {
-  if (w % 4 != 0 || nx % 4 != 0) {
-    for (std::size_t i = 0; i < nx; ++i) {
-      for (std::size_t b = 0; b < w; ++b) rows[b * nx + i] = line[i * w + b];
-    }
-    return;
-  }
+  if (w % 4 != 0 || nx % 4 != 0) return scatter_rows_scalar(nx, w, line, rows);
   for (std::size_t i = 0; i < nx; i += 4) {
     for (std::size_t b = 0; b < w; b += 4) {
       __m128 p0 = _mm_loadu_ps(line + i * w + b);
@@ -671,14 +503,6 @@ void solve_lines_in_full(std::size_t n, std::size_t w, Real* u, std::size_t stri
                          const std::uint8_t* ids, std::size_t id_stride,
                          const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch) {
   solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
-}
-
-template <class Real>
-void sweep_y_strip(std::size_t nx, std::size_t ny, std::size_t i0, std::size_t w, Real* plane,
-                   const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
-                   Real dt_over_dx2, SweepScratch<Real>& scratch) {
-  solve_periodic_lines(ny, w, plane + i0, nx, ids + i0, nx, materials, materials.lines_y,
-                       dt_over_dx2, scratch);
 }
 
 namespace {
@@ -803,8 +627,6 @@ StepBalance sweep_z_plane(const ZSweep<Real>& z, Real* field, const std::uint8_t
 }
 
 #define CITSIM_DIFFUSION3D_SWEEPS(Real)                                                            \
-  template struct MaterialCoefficients<Real>;                                                      \
-  template struct SweepScratch<Real>;                                                              \
   template void sweep_x_plane<Real>(std::size_t, std::size_t, Real*, const std::uint8_t*,          \
                                     const MaterialCoefficients<Real>&, Real, SweepScratch<Real>&); \
   template void sweep_y_plane<Real>(std::size_t, std::size_t, Real*, const std::uint8_t*,          \
@@ -815,9 +637,6 @@ StepBalance sweep_z_plane(const ZSweep<Real>& z, Real* field, const std::uint8_t
   template void solve_lines_in_full<Real>(std::size_t, std::size_t, Real*, std::size_t,            \
                                           const std::uint8_t*, std::size_t,                        \
                                           const MaterialCoefficients<Real>&, SweepScratch<Real>&); \
-  template void sweep_y_strip<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,     \
-                                    const std::uint8_t*, const MaterialCoefficients<Real>&, Real,  \
-                                    SweepScratch<Real>&);                                          \
   template StepBalance sweep_z_plane<Real>(const ZSweep<Real>&, Real*, const std::uint8_t*,        \
                                            const MaterialCoefficients<Real>&,                      \
                                            SweepScratch<Real>&);

@@ -31,6 +31,13 @@ class FlushSubnormals {
   unsigned m_saved = 0;
 };
 
+/// Harmonic-mean face coefficient c·2/(1/kappa_a + 1/kappa_b); zero when either is impermeable
+/// (+inf reciprocal), without a branch.
+template <class Real>
+inline Real harmonic_conductance(Real c, Real inv_a, Real inv_b) {
+  return c * Real(2) / (inv_a + inv_b);
+}
+
 /// Per-material coefficients in the kernel's real type, padded to k_max_materials entries with
 /// NaN storage (so a voxel naming an undefined material turns the field into NaN, not garbage).
 ///
@@ -133,12 +140,6 @@ template <class Real>
 void sweep_y_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
                    const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
                    SweepScratch<Real>& scratch);
-
-/// The same along y for the w lines i0 … i0+w−1 of one horizontal plane.
-template <class Real>
-void sweep_y_strip(std::size_t nx, std::size_t ny, std::size_t i0, std::size_t w, Real* plane,
-                   const std::uint8_t* ids, const MaterialCoefficients<Real>& materials,
-                   Real dt_over_dx2, SweepScratch<Real>& scratch);
 
 /// Periodic lines of n (≥ 3) cells side by side, value (position p, lane l) at u[p·stride + l],
 /// each solved in full (elimination with every row's factors computed from its ids).

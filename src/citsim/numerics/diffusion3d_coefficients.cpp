@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// The sweeps' per-step tables: material coefficients, face conductances and the uniform-line
+// factors, and the threads' scratch.
+#include <limits>
+
+#include "citsim/numerics/diffusion3d_sweeps.hpp"
+
+namespace citsim::numerics::detail {
+
+template <class Real>
+MaterialCoefficients<Real>::MaterialCoefficients()
+    : storage(k_max_materials, std::numeric_limits<Real>::quiet_NaN()),
+      inv_kappa(k_max_materials, std::numeric_limits<Real>::infinity()),
+      sink_storage(k_max_materials, Real(0)),
+      inv_top(k_max_materials, std::numeric_limits<Real>::infinity()) {}
+
+template <class Real>
+void MaterialCoefficients<Real>::assign(std::span<const Material> materials,
+                                        const Diffusion3dBoundary& boundary) {
+  constexpr Real inf = std::numeric_limits<Real>::infinity();
+  std::fill(storage.begin(), storage.end(), std::numeric_limits<Real>::quiet_NaN());
+  std::fill(inv_kappa.begin(), inv_kappa.end(), inf);
+  std::fill(sink_storage.begin(), sink_storage.end(), Real(0));
+  std::fill(inv_top.begin(), inv_top.end(), inf);
+  for (std::size_t m = 0; m < materials.size(); ++m) {
+    const Material& material = materials[m];
+    storage[m] = static_cast<Real>(material.storage);
+    const auto kappa = static_cast<Real>(material.conductivity_m2_s);
+    inv_kappa[m] = kappa > 0 ? Real(1) / kappa : inf;
+    sink_storage[m] = static_cast<Real>(material.sink_rate_1_s * material.storage);
+    const double h = material.top_exchange * boundary.top_transfer_m_s;
+    const bool open = boundary.top == TopBoundary::exchange && h > 0;
+    inv_top[m] = open ? static_cast<Real>(1.0 / h) : inf;
+  }
+  count = materials.size();
+}
+
+template <class Real>
+void MaterialCoefficients<Real>::set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz,
+                                          Real inv_bottom) {
+  const std::size_t nz = half_dz.size();
+  lateral.resize(count * count);
+  vertical.resize(count * count * (nz > 0 ? nz - 1 : 0));
+  top.resize(count);
+  bottom.resize(count);
+  // The same expressions the sweeps evaluated per face before: the same bits.
+  for (std::size_t a = 0; a < count; ++a) {
+    for (std::size_t b = 0; b < count; ++b) {
+      lateral[a * count + b] = harmonic_conductance(dt_over_dx2, inv_kappa[a], inv_kappa[b]);
+      for (std::size_t p = 0; p + 1 < nz; ++p) {
+        vertical[(p * count + a) * count + b] =
+            dt / (half_dz[p] * inv_kappa[a] + half_dz[p + 1] * inv_kappa[b]);
+      }
+    }
+    top[a] = dt / (inv_top[a] + half_dz[0] * inv_kappa[a]);
+    bottom[a] = dt / (half_dz[nz - 1] * inv_kappa[a] + inv_bottom);
+  }
+}
+
+template <class Real>
+std::size_t MaterialCoefficients<Real>::bytes() const {
+  return (storage.size() + inv_kappa.size() + sink_storage.size() + inv_top.size() +
+          lateral.size() + vertical.size() + top.size() + bottom.size()) *
+             sizeof(Real) +
+         lines_x.bytes() + lines_y.bytes();
+}
+
+template <class Real>
+void MaterialCoefficients<Real>::set_uniform_lines(std::size_t nx, std::size_t ny,
+                                                   std::size_t y_split) {
+  lines_x.tabulate(*this, nx, nx);
+  lines_y.tabulate(*this, ny, y_split);
+}
+
+template <class Real>
+void MaterialCoefficients<Real>::UniformLines::tabulate(const MaterialCoefficients& materials,
+                                                        std::size_t length, std::size_t split_row) {
+  n = length;
+  split = split_row;
+  if (n < 3) return;
+  const std::size_t count = materials.count;
+  for (auto* table : {&alpha, &beta, &weight, &upper, &correction, &carry, &weight_split}) {
+    table->resize(count * n);
+  }
+  for (auto* values : {&ratio, &scale, &carry_weight, &carry_weight_split}) {
+    values->resize(count);
+  }
+  for (std::size_t m = 0; m < count; ++m) {
+    // solve_periodic's expressions with gup = gdn = gw = g and s the same on every row.
+    const Real s = materials.storage[m];
+    const Real g = materials.lateral[m * count + m];
+    const Real b = s + g + g;
+    Real* al = alpha.data() + m * n;
+    Real* be = beta.data() + m * n;
+    Real* we = weight.data() + m * n;
+    Real* up = upper.data() + m * n;
+    Real* z = correction.data() + m * n;
+    Real mult = Real(1) / (b + b);
+    al[0] = s * mult;
+    be[0] = 0;
+    we[0] = 1;
+    up[0] = g * mult;
+    z[0] = -b * mult;
+    for (std::size_t p = 1; p < n; ++p) {
+      const bool last = p + 1 == n;
+      const Real diagonal =
+          last ? s + g + g + g * g / b - g * up[p - 1] : s + g + g - g * up[p - 1];
+      mult = Real(1) / diagonal;
+      al[p] = s * mult;
+      be[p] = g * mult;
+      we[p] = we[p - 1] * up[p - 1];
+      up[p] = last ? Real(0) : g * mult;
+      z[p] = last ? (g * z[p - 1] - g) * mult : g * z[p - 1] * mult;
+    }
+    // Back-substitute the correction vector once; it does not depend on the field.
+    for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
+    ratio[m] = g / b;
+    scale[m] = Real(1) / (Real(1) + z[0] + ratio[m] * z[n - 1]);
+    Real* ca = carry.data() + m * n;
+    Real* ws = weight_split.data() + m * n;
+    carry_weight[m] = 0;
+    carry_weight_split[m] = 0;
+    for (std::size_t p = split; p < n; ++p) {
+      ca[p] = p == split ? be[p] : ca[p - 1] * be[p];
+      ws[p] = p == split ? Real(1) : ws[p - 1] * up[p - 1];
+      carry_weight[m] += we[p] * ca[p];
+      carry_weight_split[m] += ws[p] * ca[p];
+    }
+  }
+}
+
+template <class Real>
+std::size_t MaterialCoefficients<Real>::UniformLines::bytes() const {
+  return (alpha.size() + beta.size() + weight.size() + upper.size() + correction.size() +
+          carry.size() + weight_split.size() + ratio.size() + scale.size() + carry_weight.size() +
+          carry_weight_split.size()) *
+         sizeof(Real);
+}
+
+template <class Real>
+SweepScratch<Real>::SweepScratch(const ScratchSizes& sizes)
+    : upper(sizes.upper),
+      correction(sizes.correction),
+      gathered(sizes.gathered),
+      gathered_ids(sizes.gathered),
+      lanes(k_lane_arrays * sizes.lanes),
+      odd(sizes.odd),
+      odd_ids(sizes.odd),
+      sums(sizes.sums),
+      m_lane_size(sizes.lanes) {
+  for (std::size_t a = 0; a < k_lane_arrays; ++a) m_lane_order[a] = a;
+}
+
+template <class Real>
+std::size_t SweepScratch<Real>::bytes() const {
+  return (upper.size() + correction.size() + gathered.size() + lanes.size() + odd.size()) *
+             sizeof(Real) +
+         gathered_ids.size() + odd_ids.size() + sums.size() * sizeof(double);
+}
+
+template struct MaterialCoefficients<float>;
+template struct MaterialCoefficients<double>;
+template struct SweepScratch<float>;
+template struct SweepScratch<double>;
+
+}  // namespace citsim::numerics::detail
