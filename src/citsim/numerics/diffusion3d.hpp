@@ -32,14 +32,15 @@ enum class Splitting {
 /// the boundary and sink terms that step() reports.
 ///
 /// A LOD step moves the field through memory twice. Pass 1 goes down the planes: the x and then
-/// the y lines of a plane while it is in cache, then that plane's row of the z elimination
-/// (the plane above is still in cache). Pass 2 goes back up with the z back substitution. The
-/// z factors come from per-class tables (detail::ColumnClasses: columns with the same materials
-/// share them); a grid with more distinct columns than detail::max_column_classes allows, or
-/// fewer than 3 cells along x or y, runs the z sweep as a separate pass over vertical planes
-/// instead (as the Strang splitting always does). Lines are spread over OpenMP threads (grids
-/// of at least detail::k_min_parallel_voxels); each line's arithmetic does not depend on the
-/// number of threads, so neither do the results, bit for bit.
+/// the y lines of a plane while it is in cache, then that plane's row of the z elimination.
+/// Pass 2 goes back up with the z back substitution. The z factors come from per-class tables
+/// (detail::ColumnClasses: columns with the same materials share them); each plane's rows come
+/// in two fixed parts, one per thread (detail::PlaneSweep). A grid with more distinct columns
+/// than detail::max_column_classes allows, or fewer than 3 cells along x or y, runs the z sweep
+/// as a separate pass over vertical planes instead (as the Strang splitting always does). Work
+/// is spread over OpenMP threads (grids of at least detail::k_min_parallel_voxels); each line's
+/// arithmetic does not depend on the number of threads, so neither do the results, bit for
+/// bit.
 ///
 /// `Real` is float or double: the field and the line solves use it; balances are in double.
 template <class Real>
@@ -109,8 +110,9 @@ class Diffusion3d {
   detail::MaterialCoefficients<Real> m_coefficients;
   std::vector<StepBalance> m_plane_balance;
   std::vector<detail::SweepScratch<Real>> m_scratch;
-  // The two-pass step: each thread's column classes, every column's class, the class shared by
-  // each (row, strip) of columns, and per-column-of-x running sums of the balance.
+  // The two-pass step: each strip's column classes, each thread's plane sweep, what the two
+  // parts of a plane hand each other, every column's class, the class shared by each (row,
+  // strip) of columns, and per part and column of x the running sums of the balance.
   std::vector<detail::ColumnClasses<Real>> m_column_classes;
   std::vector<detail::PlaneSweep<Real>> m_plane_sweeps;
   std::array<detail::PlaneExchange<Real>, 2> m_exchange;  // for even and odd planes

@@ -10,20 +10,6 @@ constexpr std::uint32_t k_none = 0xFFFFFFFFu;
 }  // namespace
 
 template <class Real>
-bool ColumnClasses<Real>::classify(std::size_t nx, std::size_t ny, std::size_t nz,
-                                   const std::uint8_t* ids, std::size_t i_begin, std::size_t i_end,
-                                   std::size_t strip, std::size_t max_classes,
-                                   std::uint32_t* class_of, std::uint32_t* row_class) {
-  start(nz);
-  for (std::size_t k = 0; k < nz; ++k) {
-    if (!add_plane(nx, ny, k, ids + k * nx * ny, i_begin, i_end, max_classes, class_of)) {
-      return false;
-    }
-  }
-  return finish(nx, ny, i_begin, i_end, strip, max_classes, class_of, row_class);
-}
-
-template <class Real>
 void ColumnClasses<Real>::start(std::size_t nz) {
   m_nodes.clear();
   m_nodes.push_back({k_none, k_none, k_none, 0});  // the root: the empty prefix

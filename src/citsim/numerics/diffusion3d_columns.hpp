@@ -27,18 +27,12 @@ template <class Real>
 class ColumnClasses {
  public:
   /// Numbers the distinct material sequences of the columns i in [i_begin, i_end) of an nx × ny
-  /// × nz id field (a trie over the layers, built plane by plane, so the ids are read in memory
-  /// order). Writes each column's class to class_of[i + nx·j] and, for each row j and strip s of
+  /// × nz id field with a trie over the layers, in three stages so that a caller can classify
+  /// several strips plane by plane (the ids read once, in memory order): start; add_plane for
+  /// k = 0 … nz−1 (false once the prefixes outgrow `max_classes` sequences); finish, which
+  /// writes each column's class to class_of[i + nx·j] and, for each row j and strip s of
   /// `strip` columns within the range, the class all its columns share (or k_mixed_class) to
-  /// row_class[j·strips + s]. Returns false, leaving both unusable, when the columns hold more
-  /// than `max_classes` sequences.
-  bool classify(std::size_t nx, std::size_t ny, std::size_t nz, const std::uint8_t* ids,
-                std::size_t i_begin, std::size_t i_end, std::size_t strip, std::size_t max_classes,
-                std::uint32_t* class_of, std::uint32_t* row_class);
-
-  /// The three stages of classify, for callers that classify several strips plane by plane
-  /// (so that the ids are read once, in memory order): start, then add_plane for k = 0 … nz−1
-  /// (false once there are too many prefixes), then finish.
+  /// row_class[j·strips + s]. A false return (from either) leaves both unusable.
   void start(std::size_t nz);
   bool add_plane(std::size_t nx, std::size_t ny, std::size_t k, const std::uint8_t* plane_ids,
                  std::size_t i_begin, std::size_t i_end, std::size_t max_classes,
@@ -53,7 +47,6 @@ class ColumnClasses {
   /// u_k = y_k + e_k·u_{k+1}, and removes sink_k·u_k per unit column area through the sink.
   void tabulate(const MaterialCoefficients<Real>& materials, std::span<const Real> dz, Real dt);
 
-  std::size_t count() const { return m_count; }
   /// Per-class factors of layer k, indexed by class.
   const Real* a(std::size_t k) const { return m_a.data() + k * m_count; }
   const Real* b(std::size_t k) const { return m_b.data() + k * m_count; }
