@@ -178,8 +178,8 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
     }
     for (std::size_t s = s_begin; s < s_end && growing; ++s) {
       auto& classes = m_column_classes[s];
-      if (classes.finish(nx, ny, s * strip, std::min(nx, (s + 1) * strip), strip, max_classes,
-                         m_class_of.data(), m_row_class.data())) {
+      if (classes.finish(nx, ny, s * strip, std::min(nx, (s + 1) * strip), max_classes,
+                         m_class_of.data(), m_row_class.data() + s, strips)) {
         classes.tabulate(m_coefficients, m_dz_m, dt);
         ++fits;
       }

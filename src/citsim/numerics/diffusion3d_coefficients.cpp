@@ -147,9 +147,7 @@ SweepScratch<Real>::SweepScratch(const ScratchSizes& sizes)
       odd(sizes.odd),
       odd_ids(sizes.odd),
       sums(sizes.sums),
-      m_lane_size(sizes.lanes) {
-  for (std::size_t a = 0; a < k_lane_arrays; ++a) m_lane_order[a] = a;
-}
+      m_lane_size(sizes.lanes) {}
 
 template <class Real>
 std::size_t SweepScratch<Real>::bytes() const {

@@ -71,8 +71,9 @@ bool ColumnClasses<Real>::add_plane(std::size_t nx, std::size_t ny, std::size_t 
 
 template <class Real>
 bool ColumnClasses<Real>::finish(std::size_t nx, std::size_t ny, std::size_t i_begin,
-                                 std::size_t i_end, std::size_t strip, std::size_t max_classes,
-                                 std::uint32_t* class_of, std::uint32_t* row_class) {
+                                 std::size_t i_end, std::size_t max_classes,
+                                 std::uint32_t* class_of, std::uint32_t* row_class,
+                                 std::size_t row_class_stride) {
   const std::size_t nz = m_nz;
   for (std::size_t j = 0; j < ny; ++j) {
     if (m_row_node[j] != k_none) {
@@ -99,16 +100,11 @@ bool ColumnClasses<Real>::finish(std::size_t nx, std::size_t ny, std::size_t i_b
       at = m_nodes[at].parent;
     }
   }
-  const std::size_t strips = (nx + strip - 1) / strip;
+  // A row whose columns never parted shares one class; columns that parted differ in some
+  // layer, so their classes differ too.
   for (std::size_t j = 0; j < ny; ++j) {
-    for (std::size_t s = i_begin / strip; s * strip < i_end; ++s) {
-      const std::size_t first = s * strip;
-      const std::size_t last = std::min(first + strip, nx);
-      const std::uint32_t* row = class_of + nx * j;
-      const bool shared =
-          std::all_of(row + first, row + last, [&](std::uint32_t c) { return c == row[first]; });
-      row_class[j * strips + s] = shared ? row[first] : k_mixed_class;
-    }
+    const std::uint32_t shared = m_row_node[j];
+    row_class[j * row_class_stride] = shared != k_none ? m_leaf_class[shared] : k_mixed_class;
   }
   return true;
 }

@@ -30,16 +30,16 @@ class ColumnClasses {
   /// × nz id field with a trie over the layers, in three stages so that a caller can classify
   /// several strips plane by plane (the ids read once, in memory order): start; add_plane for
   /// k = 0 … nz−1 (false once the prefixes outgrow `max_classes` sequences); finish, which
-  /// writes each column's class to class_of[i + nx·j] and, for each row j and strip s of
-  /// `strip` columns within the range, the class all its columns share (or k_mixed_class) to
-  /// row_class[j·strips + s]. A false return (from either) leaves both unusable.
+  /// writes each column's class to class_of[i + nx·j] and, for each row j, the class all the
+  /// range's columns in that row share (or k_mixed_class) to row_class[j·row_class_stride]. A
+  /// false return (from either) leaves both unusable.
   void start(std::size_t nz);
   bool add_plane(std::size_t nx, std::size_t ny, std::size_t k, const std::uint8_t* plane_ids,
                  std::size_t i_begin, std::size_t i_end, std::size_t max_classes,
                  std::uint32_t* class_of);
   bool finish(std::size_t nx, std::size_t ny, std::size_t i_begin, std::size_t i_end,
-              std::size_t strip, std::size_t max_classes, std::uint32_t* class_of,
-              std::uint32_t* row_class);
+              std::size_t max_classes, std::uint32_t* class_of, std::uint32_t* row_class,
+              std::size_t row_class_stride);
 
   /// Tabulates each class's factors for a step of `dt` (s) from the step's face tables
   /// (MaterialCoefficients::set_step) and the layer thicknesses `dz` (m). Row k of a column

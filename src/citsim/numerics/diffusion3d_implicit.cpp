@@ -409,7 +409,7 @@ void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScrat
 ///
 /// Numbered bx + mx·(by + my·k), plane by plane, and factored in that order (no fill-reducing
 /// permutation), so the factor stays within the band of mx·my and its size is known beforehand
-/// (coarse_factor_bound). A sequential sparse LDLᵀ: the same bits for any number of threads.
+/// (coarse_bytes). A sequential sparse LDLᵀ: the same bits for any number of threads.
 class AggregationCorrection {
  public:
   AggregationCorrection(const Stencil& s, const CoarseGrid& grid, bool parallel) {

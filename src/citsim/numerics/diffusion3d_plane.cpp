@@ -40,7 +40,7 @@ void PlaneSweep<Real>::setup(std::size_t nx, std::size_t ny, std::size_t split) 
 template <class Real>
 void PlaneSweep<Real>::begin_plane(const std::uint8_t* plane_ids) {
   constexpr std::size_t strip = k_two_pass_strip;
-  // Which lines are of one material (the rule of find_odd_lanes, taken row by row). Sizes in
+  // Which lines are of one material, taken row by row, for split_lines. Sizes in
   // locals: the byte stores below could alias the members, which would keep the loop scalar.
   const std::size_t nx = m_nx;
   const std::size_t ny = m_ny;
@@ -60,25 +60,9 @@ void PlaneSweep<Real>::begin_plane(const std::uint8_t* plane_ids) {
   for (std::size_t s = 0; s < m_strips.size(); ++s) {
     Strip& mode = m_strips[s];
     const std::size_t w = std::min(strip, m_nx - s * strip);
-    const std::uint8_t* first = m_first.data() + s * strip;
-    const std::uint8_t* same = m_same.data() + s * strip;
-    const auto uniform_lane = std::find(same, same + w, std::uint8_t{1});
-    mode.uniform = uniform_lane != same + w;
-    mode.odd_count = 0;
-    if (mode.uniform) {
-      mode.material = first[uniform_lane - same];
-      for (std::size_t l = 0; l < w; ++l) {
-        if (same[l] == 0 || first[l] != mode.material) {
-          if (mode.odd_count == w / 4) {
-            mode.uniform = false;  // too many: the strip is solved whole
-            break;
-          }
-          mode.odd[mode.odd_count++] = static_cast<std::uint8_t>(l);
-        }
-      }
-    }
+    mode.split = split_lines(w, m_same.data() + s * strip, m_first.data() + s * strip, mode.odd);
     mode.first_lane = m_lanes;
-    m_lanes += mode.uniform ? mode.odd_count : w;
+    m_lanes += mode.split.tabulated ? mode.split.odd_count : w;
   }
   m_solved = false;
 }
@@ -102,13 +86,14 @@ void PlaneSweep<Real>::eliminate_rows(std::size_t part, std::size_t j_begin, std
       const std::size_t i0 = s * strip;
       const std::size_t w = std::min(strip, m_nx - i0);
       Real* __restrict up = row + i0;
-      if (!mode.uniform) {
+      if (!mode.split.tabulated) {
         std::copy(up, up + w, aside + i0);
         continue;
       }
-      for (std::size_t o = 0; o < mode.odd_count; ++o) aside[i0 + mode.odd[o]] = up[mode.odd[o]];
+      for (std::size_t o = 0; o < mode.split.odd_count; ++o)
+        aside[i0 + mode.odd[o]] = up[mode.odd[o]];
       Real* __restrict sum = sum_all + i0;
-      const std::size_t at = mode.material * n + j;
+      const std::size_t at = mode.split.material * n + j;
       const Real a = lines.alpha[at];
       const Real wp = lines.weight[at];
       Real* __restrict split_sum = sum_split + i0;
@@ -170,8 +155,8 @@ void PlaneSweep<Real>::solve_aside(const std::uint8_t* plane_ids,
     for (std::size_t s = 0; s < m_strips.size(); ++s) {
       const Strip& mode = m_strips[s];
       const std::size_t i0 = s * strip;
-      if (mode.uniform) {
-        for (std::size_t o = 0; o < mode.odd_count; ++o) {
+      if (mode.split.tabulated) {
+        for (std::size_t o = 0; o < mode.split.odd_count; ++o) {
           out[mode.first_lane + o] = aside[i0 + mode.odd[o]];
           out_ids[mode.first_lane + o] = ids[i0 + mode.odd[o]];
         }
@@ -184,7 +169,8 @@ void PlaneSweep<Real>::solve_aside(const std::uint8_t* plane_ids,
   }
   for (std::size_t s = 0; s < m_strips.size(); ++s) {
     const Strip& mode = m_strips[s];
-    const std::size_t w = mode.uniform ? mode.odd_count : std::min(strip, m_nx - s * strip);
+    const std::size_t w =
+        mode.split.tabulated ? mode.split.odd_count : std::min(strip, m_nx - s * strip);
     if (w == 0) continue;
     solve_lines_in_full(n, w, m_apart.data() + mode.first_lane, lanes,
                         m_apart_ids.data() + mode.first_lane, lanes, materials, scratch);
@@ -211,10 +197,10 @@ void PlaneSweep<Real>::finish_part(std::size_t part, Real* plane, const std::uin
   // starts (y at the row below its last, or the last row's own value).
   for (std::size_t s = 0; s < strips; ++s) {
     const Strip& mode = m_strips[s];
-    if (!mode.uniform) continue;
+    if (!mode.split.tabulated) continue;
     const std::size_t i0 = s * strip;
     const std::size_t w = std::min(strip, nx - i0);
-    const std::size_t m = mode.material;
+    const std::size_t m = mode.split.material;
     const Real r = lines.ratio[m];
     const Real scale = lines.scale[m];
     const Real carry_last = lines.carry[m * n + n - 1];
@@ -238,8 +224,8 @@ void PlaneSweep<Real>::finish_part(std::size_t part, Real* plane, const std::uin
       const std::size_t i0 = s * strip;
       const std::size_t w = std::min(strip, nx - i0);
       Real* __restrict up = row + i0;
-      if (mode.uniform) {
-        const std::size_t at = mode.material * n + j;
+      if (mode.split.tabulated) {
+        const std::size_t at = mode.split.material * n + j;
         const Real zp = lines.correction[at];
         Real* __restrict y = m_y.data() + i0;
         const Real* __restrict fact = m_fact.data() + i0;
@@ -263,7 +249,7 @@ void PlaneSweep<Real>::finish_part(std::size_t part, Real* plane, const std::uin
             }
           }
         }
-        for (std::size_t o = 0; o < mode.odd_count; ++o) {
+        for (std::size_t o = 0; o < mode.split.odd_count; ++o) {
           up[mode.odd[o]] = apart[mode.first_lane + o];
         }
       } else {

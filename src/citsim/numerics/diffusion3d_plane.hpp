@@ -17,9 +17,9 @@
 /// first part's last value (tabulated products: MaterialCoefficients::UniformLines::carry); the
 /// sums that back substitution would give at row 0 and at the split are accumulated on the way
 /// down, so after one barrier each part back-substitutes its own rows, and eliminates each
-/// finished row along z at once. Lines of a strip's majority material take the tabulated
-/// factors; the few others (the odd lines), and strips where most lines cross other materials,
-/// are copied aside and solved whole by each thread. The split depends only on ny, and one
+/// finished row along z at once. Each strip of lines is split by split_lines: the lines it
+/// tabulates take the tabulated factors; the odd lines, and strips it does not tabulate, are
+/// copied aside and solved whole by each thread. The split depends only on ny, and one
 /// thread runs both parts with the same arithmetic, so results do not depend on the number of
 /// threads.
 namespace citsim::numerics::detail {
@@ -68,9 +68,7 @@ class PlaneSweep {
 
  private:
   struct Strip {
-    bool uniform = false;  // false: solved whole, apart
-    std::uint8_t material = 0;
-    std::size_t odd_count = 0;
+    LineSplit split;  // not tabulated: the whole strip is solved apart
     std::uint8_t odd[k_two_pass_strip] = {};
     std::size_t first_lane = 0;  // its lines in the solved-apart block
   };

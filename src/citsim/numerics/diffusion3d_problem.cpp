@@ -82,20 +82,23 @@ std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
       (s.upper + s.correction + s.gathered + detail::k_lane_arrays * s.lanes + s.odd) * real_bytes +
       s.gathered + s.odd + s.sums * sizeof(double);
   // The two-pass step: every column's class, each (row, strip)'s shared class, three balance
-  // sums per column of x, and per strip at most max_column_classes(strip·ny) classes: trie nodes
-  // (16 bytes, twice for the vector's growth), leaf numbers, sequences and four factor tables.
+  // sums per part of a plane and column of x, per strip at most max_column_classes(strip·ny)
+  // classes (trie nodes of 16 bytes and their leaf numbers, twice for the vectors' growth; the
+  // rows' shared prefixes; sequences and the factor tables), and what the two parts of a plane
+  // hand each other, for even and odd planes (the lines set aside, a plane of reals at most,
+  // and five reals per column).
   const std::size_t strip = detail::k_two_pass_strip;
   const std::size_t strips = (nx + strip - 1) / strip;
   const std::size_t classes = std::max<std::size_t>(64, strip * ny / 16);
   const std::size_t nodes = classes * nz + 1;
-  // Each thread's plane sweep: three reals and two bytes per column, a few words per strip and
-  // up to a quarter of each strip's lines set aside (reals and ids), at most the whole plane's
-  // strips.
-  const std::size_t two_pass = nx * ny * 4 + ny * strips * 4 + 3 * nx * sizeof(double) +
+  const std::size_t two_pass = nx * ny * 4 + ny * strips * 4 + 2 * 3 * nx * sizeof(double) +
                                strips * (nodes * (2 * 16 + 2 * 4) + ny * 4 + classes * nz +
-                                         (4 * nz + 2) * classes * real_bytes);
+                                         (4 * nz + 2) * classes * real_bytes) +
+                               2 * (nx * ny + 5 * nx) * real_bytes;
+  // Each thread's plane sweep: three reals and two bytes per column, a few words per strip, and
+  // the lines it solves apart (reals and ids, a plane at most).
   const std::size_t plane_sweep =
-      nx * (3 * real_bytes + 2) + strips * 64 + strips * ny * (strip / 4) * (real_bytes + 1);
+      nx * (3 * real_bytes + 2) + strips * 64 + nx * ny * (real_bytes + 1);
   return fixed + threads * (per_thread + plane_sweep) + two_pass;
 }
 

@@ -115,8 +115,8 @@ inline constexpr std::size_t x_block(std::size_t real_bytes) {
 }
 inline constexpr std::size_t k_y_strip = 128;
 inline constexpr std::size_t k_z_strip = 512;
-/// Width of the strips of columns the two-pass LOD step gives each thread (y lines, then the z
-/// rows of the same columns).
+/// Width of the strips of columns of the two-pass LOD step: each strip has its own column
+/// classes, and its y lines are split (split_lines) as one block.
 inline constexpr std::size_t k_two_pass_strip = 32;
 /// Grids smaller than this run each sweep on one thread: a step then takes less time than
 /// waking a team (and far less than a team competing with other processes for the cores).

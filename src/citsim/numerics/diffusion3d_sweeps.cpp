@@ -215,39 +215,19 @@ void solve_periodic_uniform(const typename MaterialCoefficients<Real>::UniformLi
   }
 }
 
-/// Lanes of a block that are not all of one material `m` (the material of the first lane that
-/// is), which the block solves apart.
-struct OddLanes {
-  bool any_uniform = false;
-  std::uint8_t material = 0;
-  std::size_t count = 0;
-};
-
-/// Finds `m` and lists the other lanes in `odd` (at most w entries).
-inline OddLanes find_odd_lanes(std::size_t n, std::size_t w, const std::uint8_t* ids,
-                               std::size_t stride, std::uint8_t* same, std::uint8_t* odd) {
+/// split_lines for lines side by side (lane l's ids at ids[p·stride + l]).
+inline LineSplit split_lanes(std::size_t n, std::size_t w, const std::uint8_t* ids,
+                             std::size_t stride, std::uint8_t* odd) {
+  std::uint8_t same[k_max_block_lanes];
   for (std::size_t l = 0; l < w; ++l) same[l] = 1;
   for (std::size_t p = 1; p < n; ++p) {
     const std::uint8_t* row = ids + p * stride;
     for (std::size_t l = 0; l < w; ++l) same[l] &= static_cast<std::uint8_t>(row[l] == ids[l]);
   }
-  OddLanes result;
-  for (std::size_t l = 0; l < w && !result.any_uniform; ++l) {
-    if (same[l] != 0) {
-      result.any_uniform = true;
-      result.material = ids[l];
-    }
-  }
-  for (std::size_t l = 0; l < w; ++l) {
-    if (!result.any_uniform || same[l] == 0 || ids[l] != result.material) {
-      odd[result.count++] = static_cast<std::uint8_t>(l);
-    }
-  }
-  return result;
+  return split_lines(w, same, ids, odd);
 }
 
-/// Periodic lines of length 2: both faces join/// Periodic lines of length 2: both faces join the
-/// same two cells, a 2 × 2 system.
+/// Periodic lines of length 2: both faces join the same two cells, a 2 × 2 system.
 template <class Real>
 void solve_periodic_pair(std::size_t w, Real* u, std::size_t stride, const std::uint8_t* ids,
                          std::size_t id_stride, const MaterialCoefficients<Real>& materials,
@@ -282,14 +262,13 @@ void solve_periodic_lines(std::size_t n, std::size_t w, Real* u, std::size_t str
   }
   // Lines of one material take the tables; the few that cross a channel (the odd lanes) are
   // copied aside first and solved in full on their own.
-  std::uint8_t same[k_max_block_lanes];
   std::uint8_t odd[k_max_block_lanes];
-  const OddLanes lanes = find_odd_lanes(n, w, ids, id_stride, same, odd);
-  if (!lanes.any_uniform || lanes.count > w / 4) {
+  const LineSplit split = split_lanes(n, w, ids, id_stride, odd);
+  if (!split.tabulated) {
     solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
     return;
   }
-  const std::size_t k = lanes.count;
+  const std::size_t k = split.odd_count;
   Real* aside = scratch.odd.data();
   std::uint8_t* aside_ids = scratch.odd_ids.data();
   for (std::size_t p = 0; p < n; ++p) {
@@ -298,7 +277,7 @@ void solve_periodic_lines(std::size_t n, std::size_t w, Real* u, std::size_t str
       aside_ids[p * k + o] = ids[p * id_stride + odd[o]];
     }
   }
-  solve_periodic_uniform(lines, lanes.material, w, u, stride, scratch);
+  solve_periodic_uniform(lines, split.material, w, u, stride, scratch);
   if (k == 0) return;
   solve_periodic(n, k, aside, k, aside_ids, k, materials, scratch);
   for (std::size_t p = 0; p < n; ++p) {
@@ -307,6 +286,22 @@ void solve_periodic_lines(std::size_t n, std::size_t w, Real* u, std::size_t str
 }
 
 }  // namespace
+
+LineSplit split_lines(std::size_t w, const std::uint8_t* same, const std::uint8_t* first,
+                      std::uint8_t* odd) {
+  LineSplit split;
+  const std::size_t uniform = static_cast<std::size_t>(
+      std::find_if(same, same + w, [](std::uint8_t s) { return s != 0; }) - same);
+  if (uniform == w) return split;
+  split.material = first[uniform];
+  for (std::size_t l = 0; l < w; ++l) {
+    if (same[l] == 0 || first[l] != split.material) {
+      odd[split.odd_count++] = static_cast<std::uint8_t>(l);
+    }
+  }
+  split.tabulated = split.odd_count <= w / 4;
+  return split;
+}
 
 template <class Real>
 void sweep_x_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
@@ -416,27 +411,18 @@ void scatter_rows<float>(std::size_t nx, std::size_t w, const float* __restrict 
 }
 #endif
 
-/// Which rows of a block (row b's ids at ids[b·nx]) are all of one material: solve_periodic_lines'
-/// rule (find_odd_lanes), read along the rows.
-OddLanes find_odd_rows(std::size_t nx, std::size_t w, const std::uint8_t* ids, std::uint8_t* odd) {
-  OddLanes result;
+/// split_lines for the rows of a block (row b's ids at ids[b·nx]), read along the rows.
+LineSplit split_rows(std::size_t nx, std::size_t w, const std::uint8_t* ids, std::uint8_t* odd) {
   std::uint8_t same[k_max_block_lanes];
+  std::uint8_t first[k_max_block_lanes];
   for (std::size_t b = 0; b < w; ++b) {
     const std::uint8_t* row = ids + b * nx;
     unsigned differ = 0;
     for (std::size_t i = 1; i < nx; ++i) differ |= static_cast<unsigned>(row[i] ^ row[0]);
     same[b] = differ == 0 ? 1 : 0;
-    if (same[b] != 0 && !result.any_uniform) {
-      result.any_uniform = true;
-      result.material = row[0];
-    }
+    first[b] = row[0];
   }
-  for (std::size_t b = 0; b < w; ++b) {
-    if (!result.any_uniform || same[b] == 0 || ids[b * nx] != result.material) {
-      odd[result.count++] = static_cast<std::uint8_t>(b);
-    }
-  }
-  return result;
+  return split_lines(w, same, first, odd);
 }
 
 }  // namespace
@@ -458,9 +444,9 @@ void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::
     Real* rows = plane + j0 * nx;
     const std::uint8_t* rows_ids = ids + j0 * nx;
     std::uint8_t odd[k_max_block_lanes];
-    const OddLanes lanes =
-        nx >= 3 && lines.n == nx ? find_odd_rows(nx, w, rows_ids, odd) : OddLanes{};
-    if (!lanes.any_uniform || lanes.count > w / 4) {
+    const LineSplit split =
+        nx >= 3 && lines.n == nx ? split_rows(nx, w, rows_ids, odd) : LineSplit{};
+    if (!split.tabulated) {
       gather_rows(nx, w, rows, line);
       for (std::size_t i = 0; i < nx; ++i) {
         for (std::size_t b = 0; b < w; ++b) line_ids[i * w + b] = rows_ids[b * nx + i];
@@ -474,13 +460,13 @@ void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::
       continue;
     }
     gather_rows(nx, w, rows, line);
-    solve_periodic_uniform(lines, lanes.material, w, line, w, scratch);
+    solve_periodic_uniform(lines, split.material, w, line, w, scratch);
     Real* aside = scratch.odd.data();
-    for (std::size_t o = 0; o < lanes.count; ++o) {
+    for (std::size_t o = 0; o < split.odd_count; ++o) {
       std::copy(rows + odd[o] * nx, rows + (odd[o] + 1) * nx, aside + o * nx);
     }
     scatter_rows(nx, w, line, rows);
-    for (std::size_t o = 0; o < lanes.count; ++o) {
+    for (std::size_t o = 0; o < split.odd_count; ++o) {
       solve_periodic(nx, 1, aside + o * nx, 1, rows_ids + odd[o] * nx, 1, materials, scratch);
       std::copy(aside + o * nx, aside + (o + 1) * nx, rows + odd[o] * nx);
     }

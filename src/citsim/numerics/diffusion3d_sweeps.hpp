@@ -112,13 +112,10 @@ struct SweepScratch {
   explicit SweepScratch(const ScratchSizes& sizes);
   std::size_t bytes() const;
   /// Per-lane array number `which` (< k_lane_arrays).
-  Real* lane(std::size_t which) { return lanes.data() + m_lane_order[which] * m_lane_size; }
-  /// Exchanges which storage two lane numbers refer to (rows hand "next" over to "here").
-  void swap_lanes(std::size_t a, std::size_t b) { std::swap(m_lane_order[a], m_lane_order[b]); }
+  Real* lane(std::size_t which) { return lanes.data() + which * m_lane_size; }
 
  private:
   std::size_t m_lane_size;
-  std::array<std::size_t, k_lane_arrays> m_lane_order{};
 };
 
 /// Backward Euler along x for every line of one horizontal plane (nx × ny values, x fastest):
@@ -140,6 +137,20 @@ template <class Real>
 void sweep_y_plane(std::size_t nx, std::size_t ny, Real* plane, const std::uint8_t* ids,
                    const MaterialCoefficients<Real>& materials, Real dt_over_dx2,
                    SweepScratch<Real>& scratch);
+
+/// How a block of w lines is solved: the rule every sweep shares. same[l] ≠ 0 where line l is of
+/// one material, first[l] the material of its first cell. The lines of one material that share
+/// the material of the first such line take the tabulated factors (MaterialCoefficients::
+/// UniformLines); the others, the odd lines, are listed in `odd` (room for w) and solved whole.
+/// A block with no line of one material, or with more than a quarter of its lines odd, is
+/// solved whole (`tabulated` false).
+struct LineSplit {
+  bool tabulated = false;
+  std::uint8_t material = 0;
+  std::size_t odd_count = 0;
+};
+LineSplit split_lines(std::size_t w, const std::uint8_t* same, const std::uint8_t* first,
+                      std::uint8_t* odd);
 
 /// Periodic lines of n (≥ 3) cells side by side, value (position p, lane l) at u[p·stride + l],
 /// each solved in full (elimination with every row's factors computed from its ids).
