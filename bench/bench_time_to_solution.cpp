@@ -15,10 +15,11 @@
 // Per case, with H = 180 s (by then most of the dose has entered through the channels: H covers
 // the steep part of the curve, where the time error is largest; by 24 h nearly all of the dose
 // is absorbed, so agreement there alone would say little):
-//  1. The implicit kernel's steps (Voxel3dInput::step_scale times the default sequence: 1 s
-//     growing by 25 %, limited by the channels' half-life and the film's drying) are halved
-//     from the default until its estimated error at H is below 0.5 %: backward Euler is first
-//     order in time, so A(scale) - A(0) is about 2 (A(scale) - A(scale / 2)).
+//  1. The implicit kernel's steps (the default sequence: 1 s growing by 25 %, limited by the
+//     channels' half-life and the film's drying; each divided into
+//     Voxel3dInput::step_division equal steps) are halved from the default until its estimated
+//     error at H is below 0.5 %: backward Euler is first order in time, so A(n) - A(inf) is
+//     about 2 (A(n) - A(2n)) for n divisions.
 //  2. The explicit reference runs to H on the same outer steps (channels close at step
 //     boundaries), each split into equal substeps no longer than its stability limit; timed.
 //     The check: the implicit kernel within 1 % of it at H.
@@ -65,7 +66,7 @@ constexpr int k_repeats = 3;
 constexpr double k_agreement = 0.01;
 /// The step is chosen for half the agreement asked, leaving room for the estimate's own error.
 constexpr double k_estimated_error = 0.5 * k_agreement;
-constexpr double k_smallest_step_scale = 1.0 / 64;
+constexpr std::size_t k_largest_step_division = 64;
 /// ug/cm2 per kg/m2.
 constexpr double k_ug_cm2 = units::cm2 / units::ug;
 /// The active applied: 1 % of a 2 mg/cm2 film.
@@ -158,7 +159,7 @@ double relative(double value, double reference) {
 struct Row {
   std::string name;
   std::size_t nx = 0, nz = 0;
-  double step_scale = 1;
+  std::size_t step_division = 1;
   double explicit_h = 0;  ///< explicit absorption at H (kg/m2)
   std::uint64_t explicit_h_steps = 0;
   double explicit_h_wall_s = 0;
@@ -178,28 +179,27 @@ Row run_case(const simulation::Catalogs& catalogs, bool occluded) {
               problem.half_life_s / units::hour);
 
   // 1. The implicit kernel's steps, halved from the default until the estimated error at H is
-  //    small: backward Euler is first order, so A(scale) - A(0) is about 2 (A(scale) -
-  //    A(scale / 2)).
+  //    small: backward Euler is first order, so A(n) - A(inf) is about 2 (A(n) - A(2n)).
   transport::Voxel3dInput input = problem.input;
   input.kernel = transport::Voxel3dKernel::implicit;
-  input.step_scale = 1;
-  Run at_scale = run(input, catalogs, k_horizon_s, 2);
-  for (double scale = 1; scale >= k_smallest_step_scale; scale /= 2) {
-    input.step_scale = 0.5 * scale;
+  input.step_division = 1;
+  Run at_division = run(input, catalogs, k_horizon_s, 2);
+  for (std::size_t division = 1; division <= k_largest_step_division; division *= 2) {
+    input.step_division = 2 * division;
     const Run at_half = run(input, catalogs, k_horizon_s, 2);
-    const double at_h = absorbed_at(at_scale.result, k_horizon_s);
+    const double at_h = absorbed_at(at_division.result, k_horizon_s);
     const double estimate = 2 * relative(at_h, absorbed_at(at_half.result, k_horizon_s));
     std::printf(
-        "implicit, step scale %.4g: %zu steps, %llu CG iterations to H, %.4f ug/cm2 at H, "
+        "implicit, steps divided by %zu: %llu steps, %llu CG iterations to H, %.4f ug/cm2 at H, "
         "estimated error %+.2f %%\n",
-        scale, at_scale.result.absorption.steps,
-        static_cast<unsigned long long>(at_scale.result.kernel_iterations), at_h * k_ug_cm2,
+        division, static_cast<unsigned long long>(at_division.result.kernel_steps),
+        static_cast<unsigned long long>(at_division.result.kernel_iterations), at_h * k_ug_cm2,
         100 * estimate);
-    row.step_scale = scale;
+    row.step_division = division;
     if (std::abs(estimate) <= k_estimated_error) break;
-    at_scale = at_half;
+    at_division = at_half;
   }
-  input.step_scale = row.step_scale;
+  input.step_division = row.step_division;
 
   // 2. The explicit reference to H, on the same outer steps (channels close at step
   //    boundaries) split into substeps at its stability limit.
@@ -230,7 +230,7 @@ Row run_case(const simulation::Catalogs& catalogs, bool occluded) {
   row.implicit_2 = run(input, catalogs, k_end_s, 2, k_repeats);
   row.implicit_1 = run(input, catalogs, k_end_s, 1, k_repeats);
   auto half_input = input;
-  half_input.step_scale = 0.5 * input.step_scale;
+  half_input.step_division = 2 * input.step_division;
   row.implicit_half = run(half_input, catalogs, k_end_s, 2);
 
   // 4. The explicit reference's steps over 24 h with the same events, counted.
@@ -279,18 +279,19 @@ void print_table(const std::vector<Row>& rows) {
         static_cast<unsigned long long>(r.explicit_24h_steps), r.explicit_h * k_ug_cm2);
     auto implicit_line = [&](const std::string& kernel, const Run& run) {
       const double at_h = absorbed_at(run.result, k_horizon_s);
-      std::printf("| %s | %s | %s | %zu | %llu | %.2f | %.4f | %+.2f %% | %.4f |\n", r.name.c_str(),
-                  grid.c_str(), kernel.c_str(), run.result.absorption.steps,
+      std::printf("| %s | %s | %s | %llu | %llu | %.2f | %.4f | %+.2f %% | %.4f |\n",
+                  r.name.c_str(), grid.c_str(), kernel.c_str(),
+                  static_cast<unsigned long long>(run.result.kernel_steps),
                   static_cast<unsigned long long>(run.result.kernel_iterations), run.wall_s,
                   at_h * k_ug_cm2, 100 * relative(at_h, r.explicit_h),
                   absorbed_at(run.result, k_end_s) * k_ug_cm2);
     };
-    char scale[64];
-    std::snprintf(scale, sizeof scale, "implicit, step scale %g", r.step_scale);
-    implicit_line(std::string(scale) + ", 2 threads", r.implicit_2);
-    implicit_line(std::string(scale) + ", 1 thread", r.implicit_1);
-    std::snprintf(scale, sizeof scale, "implicit, step scale %g", 0.5 * r.step_scale);
-    implicit_line(std::string(scale) + ", 2 threads", r.implicit_half);
+    char steps[64];
+    std::snprintf(steps, sizeof steps, "implicit, steps divided by %zu", r.step_division);
+    implicit_line(std::string(steps) + ", 2 threads", r.implicit_2);
+    implicit_line(std::string(steps) + ", 1 thread", r.implicit_1);
+    std::snprintf(steps, sizeof steps, "implicit, steps divided by %zu", 2 * r.step_division);
+    implicit_line(std::string(steps) + ", 2 threads", r.implicit_half);
   }
   std::printf(
       "\nThe dose is %.0f ug/cm2: by 24 h nearly all of it is absorbed, so the 24 h figure alone "

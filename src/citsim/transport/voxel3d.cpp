@@ -325,10 +325,9 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
     }
   };
 
-  const double scale = input.step_scale;
-  const double first_step_s = scale * k_first_step_s;
   double t = 0;
-  double dt = first_step_s;
+  double dt = k_first_step_s;
+  std::uint64_t kernel_steps = 0;
   std::size_t next_sample = 0;
   const auto& samples = base.sample_times_s;
   while (next_sample < samples.size()) {
@@ -352,7 +351,7 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
       film_wet = true;
       last_application = a.time_s;
       washed = false;
-      dt = first_step_s;
+      dt = k_first_step_s;
     }
     if (!washed && t >= last_application + base.exposure_s - 1e-9) {
       if (!base.infinite_dose) totals.washed_off += plane_amount(0, 1);
@@ -361,7 +360,7 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
       film_volume = 0;
       film_wet = false;
       washed = true;
-      dt = first_step_s;
+      dt = k_first_step_s;
     }
     if (next_snapshot < input.snapshot_times_s.size() &&
         input.snapshot_times_s[next_snapshot] <= t + 1e-9) {
@@ -392,23 +391,29 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
       stop = std::min(stop, events[next_event].t_s);
     }
     const bool active = film_wet || open_channels > 0;
-    double step_limit = scale * (active ? k_longest_step_s : k_longest_quiet_step_s);
+    double step_limit = active ? k_longest_step_s : k_longest_quiet_step_s;
     // Closures are many and spread out: they are taken at step boundaries, in steps short
     // against the channels' half-lives.
     if (open_channels > 0) {
-      step_limit = std::min(step_limit, scale * std::max(k_first_step_s, 0.2 * shortest_half_life));
-      if (input.channel_step_s > 0) step_limit = std::min(step_limit, scale * input.channel_step_s);
+      step_limit = std::min(step_limit, std::max(k_first_step_s, 0.2 * shortest_half_life));
+      if (input.channel_step_s > 0) step_limit = std::min(step_limit, input.channel_step_s);
     }
     const bool drying =
         film_wet && !base.occluded && !base.infinite_dose && parameters.evaporation_kg_m2_s > 0;
     if (drying) {
       const double drying_s =
           film_volume * parameters.vehicle_density_kg_m3 / parameters.evaporation_kg_m2_s;
-      step_limit = std::min(step_limit, scale * std::max(k_first_step_s, 0.1 * drying_s));
+      step_limit = std::min(step_limit, std::max(k_first_step_s, 0.1 * drying_s));
     }
     const double h = std::min({dt, step_limit, stop - t});
 
-    const numerics::StepBalance balance = solver.step(h);
+    // The explicit reference takes its own substeps (its stability limit).
+    const std::size_t pieces = k_explicit ? 1 : input.step_division;
+    numerics::StepBalance balance;
+    for (std::size_t piece = 0; piece < pieces; ++piece) {
+      balance += solver.step(h / static_cast<double>(pieces));
+    }
+    kernel_steps += pieces;
     t += h;
     totals.cleared += (balance.removed_sink + balance.left_bottom) / area;
     if (base.infinite_dose && film_wet) {
@@ -436,11 +441,11 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
   }
   if constexpr (k_explicit) {
     result.kernel_steps = solver.substeps();
-  } else if constexpr (std::is_same_v<Kernel, numerics::Diffusion3dImplicit>) {
-    result.kernel_steps = result.absorption.steps;
-    result.kernel_iterations = solver.total_iterations();
   } else {
-    result.kernel_steps = result.absorption.steps;
+    result.kernel_steps = kernel_steps;
+  }
+  if constexpr (std::is_same_v<Kernel, numerics::Diffusion3dImplicit>) {
+    result.kernel_iterations = solver.total_iterations();
   }
   return result;
 }
@@ -448,9 +453,8 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
 }  // namespace
 
 Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParameters& parameters) {
-  if (!std::isfinite(input.step_scale) || input.step_scale <= 0) {
-    throw core::InputError(
-        fmt::format("voxel3d: the step scale must be positive, got {}", input.step_scale));
+  if (input.step_division == 0) {
+    throw core::InputError("voxel3d: the step division must be at least 1, got 0");
   }
   const std::size_t needed = voxel3d_bytes(input);
   if (input.memory_budget_bytes > 0 && needed > input.memory_budget_bytes) {

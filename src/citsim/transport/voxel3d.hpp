@@ -60,10 +60,10 @@ struct Voxel3dInput {
   /// of the shortest half-life). The LOD splitting error grows with the step where a lumen runs
   /// beside slow tissue (docs/model.md, "The voxel3d fidelity").
   double channel_step_s = 0;
-  /// Multiplies every step and step limit (the first step, the longest steps, the channel and
-  /// drying limits, channel_step_s); 1 keeps the defaults. Halving it estimates the time error of
-  /// the first-order kernels (bench/bench_time_to_solution).
-  double step_scale = 1;
+  /// Each step of the default sequence is taken by the kernel as this many equal steps; events
+  /// (closures, drying, the reservoir's top-up) stay at the default steps' ends, so doubling it
+  /// estimates the kernel's own time error (bench/bench_time_to_solution). 1 keeps the defaults.
+  std::size_t step_division = 1;
 };
 
 struct Voxel3dResult {

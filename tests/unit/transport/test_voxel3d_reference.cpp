@@ -127,6 +127,41 @@ TEST_F(Voxel3dReferenceTest, LodConvergesToTheExplicitReferenceAtFirstOrder) {
   }
 }
 
+TEST_F(Voxel3dReferenceTest, DividingTheImplicitStepsConvergesAtFirstOrder) {
+  // step_division takes every default step as that many equal kernel steps, events staying at
+  // the default steps' ends (as for the reference): the implicit kernel's error must then halve
+  // with each doubling (backward Euler), so halving studies (bench_time_to_solution) estimate
+  // it. (An earlier step scale shrank only the first step; the 25 % growth brought the steps
+  // back to the same sizes, and the error did not fall.) Tolerance: order 1 +- 0.2 between
+  // divisions 1, 2 and 4, and the error at 4 within a third of that at 1.
+  auto in = input();
+  in.kernel = Voxel3dKernel::explicit_reference;
+  const auto reference = simulate_voxel3d(in, parameters).absorption.samples;
+  in.kernel = Voxel3dKernel::implicit;
+  const std::vector<std::size_t> divisions = {1, 2, 4};
+  std::vector<Voxel3dResult> runs;
+  for (std::size_t division : divisions) {
+    in.step_division = division;
+    runs.push_back(simulate_voxel3d(in, parameters));
+    EXPECT_EQ(runs.back().kernel_steps, division * runs.front().absorption.steps);
+    EXPECT_EQ(runs.back().absorption.steps, runs.front().absorption.steps);
+  }
+  for (std::size_t s = 1; s < reference.size(); ++s) {
+    const double exact = reference[s].absorbed();
+    std::vector<double> error;
+    for (const auto& run : runs) error.push_back(run.absorption.samples[s].absorbed() - exact);
+    std::printf("at %.0f s: implicit, steps divided by 1 / 2 / 4: %+.3f / %+.3f / %+.3f %%\n",
+                reference[s].t_s, 100 * error[0] / exact, 100 * error[1] / exact,
+                100 * error[2] / exact);
+    for (std::size_t i = 0; i + 1 < error.size(); ++i) {
+      EXPECT_NEAR(std::log2(error[i] / error[i + 1]), 1.0, 0.2)
+          << "divisions " << divisions[i] << " and " << divisions[i + 1] << " at "
+          << reference[s].t_s << " s";
+    }
+    EXPECT_LT(std::abs(error[2]), std::abs(error[0]) / 3);
+  }
+}
+
 TEST_F(Voxel3dReferenceTest, ExplicitPathConservesMassAndCountsItsSubsteps) {
   auto in = input(5.0);
   in.kernel = Voxel3dKernel::explicit_reference;
