@@ -157,6 +157,8 @@ SimulationSettings read_simulation(TableReader reader) {
   settings.transport =
       parse_enum(reader, "transport", TransportFidelity::homogenized,
                  std::array{TransportFidelity::homogenized, TransportFidelity::voxel3d});
+  settings.tissue = parse_enum(reader, "tissue", TissueState::living,
+                               std::array{TissueState::living, TissueState::excised});
   settings.patch_side_m = reader.number_or("patch_mm", 10, {1, 50, "mm"}) * units::mm;
   settings.voxel_patch_side_m = reader.number_or("voxel_patch_mm", 2, {0.1, 50, "mm"}) * units::mm;
   settings.voxel_m = reader.number_or("voxel_um", 10, {1, 200, "um"}) * units::um;
@@ -298,6 +300,7 @@ toml::table effective_config(const Scenario& scenario) {
   out.insert("simulation",
              toml::table{{"seed", static_cast<std::int64_t>(scenario.simulation.seed)},
                          {"transport", to_string(scenario.simulation.transport)},
+                         {"tissue", to_string(scenario.simulation.tissue)},
                          {"patch_mm", scenario.simulation.patch_side_m / units::mm},
                          {"voxel_patch_mm", scenario.simulation.voxel_patch_side_m / units::mm},
                          {"voxel_um", scenario.simulation.voxel_m / units::um},
@@ -352,6 +355,10 @@ std::string to_string(Sex sex) {
 
 std::string to_string(TransportFidelity fidelity) {
   return fidelity == TransportFidelity::homogenized ? "homogenized" : "voxel3d";
+}
+
+std::string to_string(TissueState tissue) {
+  return tissue == TissueState::living ? "living" : "excised";
 }
 
 }  // namespace citsim::core

@@ -19,6 +19,8 @@ enum class DeviceKind { pen, roller, stamp };
 enum class Pattern { linear, crosshatch };
 enum class Pressure { light, moderate, firm };
 enum class TransportFidelity { homogenized, voxel3d };
+/// Living skin (perfused: capillary clearance) or excised skin in vitro (none).
+enum class TissueState { living, excised };
 
 struct Patient {
   double age_years = 0;
@@ -102,6 +104,8 @@ struct Protocol {
 struct SimulationSettings {
   std::uint64_t seed = 1;
   TransportFidelity transport = TransportFidelity::homogenized;
+  /// Excised: no capillary clearance (a Franz cell; the receptor below the dermis stays a sink).
+  TissueState tissue = TissueState::living;
   double patch_side_m = 0;        ///< side of the square skin patch where punctures are simulated
   double voxel_patch_side_m = 0;  ///< side of the voxel3d transport domain (a corner of the patch)
   double voxel_m = 0;             ///< lateral voxel size of voxel3d
@@ -141,5 +145,6 @@ std::string to_string(Pattern pattern);
 std::string to_string(Pressure pressure);
 std::string to_string(Sex sex);
 std::string to_string(TransportFidelity fidelity);
+std::string to_string(TissueState tissue);
 
 }  // namespace citsim::core

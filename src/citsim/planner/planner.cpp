@@ -105,6 +105,11 @@ void check_patient_file(const core::Scenario& scenario, const simulation::Catalo
                            "the planner simulates its candidates with the homogenized transport; "
                            "simulate a chosen plan with voxel3d through citsim run");
   }
+  if (scenario.simulation.tissue != core::TissueState::living) {
+    throw core::InputError({scenario.file.string(), 0}, "simulation.tissue", "\"excised\"",
+                           "the planner treats living skin; excised skin (in vitro) is for "
+                           "citsim run and validation");
+  }
   simulation::check_scenario(scenario, catalogs);
   for (std::size_t a = 0; a < scenario.areas.size(); ++a) {
     const auto& area = scenario.areas[a];

@@ -177,6 +177,11 @@ AbsorptionCurves simulate_absorption(const core::Scenario& scenario,
   transport::HomogenizedInput input;
   input.skin = area.skin;
   input.molecule = transport::molecule_in_skin(p, molecule, area.skin);
+  // Excised skin in a diffusion cell has no blood flow: nothing is cleared in the dermis, and
+  // only the receptor below it (the absorbing bottom of both solvers) takes the active away.
+  if (scenario.simulation.tissue == core::TissueState::excised) {
+    input.molecule.clearance_rate_per_s = 0;
+  }
   input.applications = applications(scenario, p);
   input.exposure_s = topical.exposure_s;
   input.occluded = topical.occluded;

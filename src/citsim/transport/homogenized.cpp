@@ -276,6 +276,7 @@ HomogenizedResult simulate_homogenized(const HomogenizedInput& input,
     ++result.steps;
     const double sunk = std::accumulate(fluxes.sunk.begin(), fluxes.sunk.end(), 0.0);
     totals.cleared += sunk + fluxes.out_bottom;
+    totals.out_bottom += fluxes.out_bottom;
     if (input.infinite_dose) {
       totals.applied += fluxes.from_reservoir;
     } else if (film.wet) {

@@ -44,7 +44,8 @@ struct AbsorptionSample {
   double on_surface = 0;  ///< in the film or dried on the skin
   double in_stratum_corneum = 0;
   double in_viable_tissue = 0;  ///< below the stratum corneum, tissue and channel lumen
-  double cleared = 0;           ///< taken up by the capillaries, cumulative
+  double cleared = 0;           ///< taken up by the capillaries or left at the bottom, cumulative
+  double out_bottom = 0;        ///< of cleared: left through the bottom of the dermis, cumulative
   double washed_off = 0;        ///< removed with the film, cumulative
   double applied = 0;           ///< cumulative (finite dose) or drawn from the reservoir
   /// Delivered past the stratum corneum: in viable tissue plus cleared.

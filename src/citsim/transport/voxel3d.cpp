@@ -416,6 +416,7 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
     kernel_steps += pieces;
     t += h;
     totals.cleared += (balance.removed_sink + balance.left_bottom) / area;
+    totals.out_bottom += balance.left_bottom / area;
     if (base.infinite_dose && film_wet) {
       // The reservoir gives what left it and is topped up to its fixed concentration; the
       // difference is taken per voxel first, so the huge storage does not cancel digits away.

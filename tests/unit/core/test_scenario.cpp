@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -131,6 +133,26 @@ TEST(Scenario, UnknownKeySuggestsTheNearestKnownKey) {
 TEST(Scenario, UnknownChoiceSuggestsTheNearest) {
   EXPECT_THAT(message_of(std::string(k_minimal) + "[technique]\npattern = \"crosshach\"\n"),
               HasSubstr("did you mean 'crosshatch'"));
+}
+
+TEST(Scenario, TissueIsLivingUnlessExcisedIsAsked) {
+  EXPECT_EQ(parse_scenario(k_minimal, "test.toml").simulation.tissue, TissueState::living);
+  const Scenario s =
+      parse_scenario(std::string(k_minimal) + "[simulation]\ntissue = \"excised\"\n", "test.toml");
+  EXPECT_EQ(s.simulation.tissue, TissueState::excised);
+  std::ostringstream text;
+  text << effective_config(s);
+  EXPECT_EQ(parse_scenario(text.str(), "again.toml").simulation.tissue, TissueState::excised);
+}
+
+TEST(Scenario, BadTissueNamesFileKeyValueAndChoices) {
+  EXPECT_THAT(message_of(std::string(k_minimal) + "[simulation]\ntissue = \"in_vitro\"\n"),
+              AllOf(HasSubstr("test.toml:10:"), HasSubstr("simulation.tissue"),
+                    HasSubstr("\"in_vitro\""), HasSubstr("living"), HasSubstr("excised")));
+  EXPECT_THAT(message_of(std::string(k_minimal) + "[simulation]\ntissue = \"excized\"\n"),
+              HasSubstr("did you mean 'excised'"));
+  EXPECT_THAT(message_of(std::string(k_minimal) + "[simulation]\ntissue = true\n"),
+              HasSubstr("simulation.tissue"));
 }
 
 TEST(Scenario, MissingRequiredPiecesAreNamed) {

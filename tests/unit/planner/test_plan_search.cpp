@@ -261,6 +261,10 @@ TEST(PatientFile, TreatmentTablesAndConcernsOutsideTheirRegionAreBadInput) {
   EXPECT_NE(with_device.find("p.toml:"), std::string::npos) << with_device;
   EXPECT_NE(message_of(patient_file() + "\n[protocol]\nsessions = 2\n").find("protocol"),
             std::string::npos);
+  // The planner treats living skin; excised skin is for in-vitro runs.
+  auto excised = core::parse_scenario(patient_file(), "p.toml");
+  excised.simulation.tissue = core::TissueState::excised;
+  EXPECT_THROW(check_patient_file(excised, catalogs(), planner_catalog()), core::InputError);
 
   const std::string lips = R"([patient]
 age_years = 40
