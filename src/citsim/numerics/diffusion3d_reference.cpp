@@ -121,7 +121,9 @@ StepBalance Diffusion3dReference::step(double dt_s) {
       }
     }
   }
-  std::swap(m_u, m_next);
+  // Copied back, not swapped: a span from potential() must stay the field across steps
+  // (voxel3d holds one and rescales the film through it while the film dries).
+  std::copy(m_next.begin(), m_next.end(), m_u.begin());
   return balance;
 }
 

@@ -36,8 +36,9 @@ class Diffusion3dReference {
   /// values: min over cells of s·V / (Σ face conductances + k_sink·s·V), for the current ids.
   double stable_time_step_s() const;
 
-  /// Advances by `dt_s` (s) with fluxes and sinks from the values at the start of the step.
-  /// Throws std::invalid_argument for a material id outside the table.
+  /// Advances by `dt_s` (s) with fluxes and sinks from the values at the start of the step; the
+  /// field stays where potential() points. Throws std::invalid_argument for a material id
+  /// outside the table.
   StepBalance step(double dt_s);
 
   /// Σ s·u·V (amount: unit of u × m³).
