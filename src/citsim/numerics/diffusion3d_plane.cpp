@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "citsim/numerics/diffusion3d_wide.hpp"
+
 namespace citsim::numerics::detail {
 
 template <class Real>
@@ -71,6 +73,24 @@ template <class Real>
 void PlaneSweep<Real>::eliminate_rows(std::size_t part, std::size_t j_begin, std::size_t j_end,
                                       Real* plane, const MaterialCoefficients<Real>& materials,
                                       PlaneExchange<Real>& exchange) {
+  if (CITSIM_HAS_WIDE_CLONES && wide_lines_active()) {
+    eliminate_rows_wide(part, j_begin, j_end, plane, materials, exchange);
+  } else {
+    eliminate_rows_body(part, j_begin, j_end, plane, materials, exchange);
+  }
+}
+
+template <class Real>
+CITSIM_WIDE_CLONE void PlaneSweep<Real>::eliminate_rows_wide(
+    std::size_t part, std::size_t j_begin, std::size_t j_end, Real* plane,
+    const MaterialCoefficients<Real>& materials, PlaneExchange<Real>& exchange) {
+  eliminate_rows_body(part, j_begin, j_end, plane, materials, exchange);
+}
+
+template <class Real>
+CITSIM_INLINE_BODY void PlaneSweep<Real>::eliminate_rows_body(
+    std::size_t part, std::size_t j_begin, std::size_t j_end, Real* plane,
+    const MaterialCoefficients<Real>& materials, PlaneExchange<Real>& exchange) {
   constexpr std::size_t strip = k_two_pass_strip;
   const auto& lines = materials.lines_y;
   const std::size_t n = m_ny;
@@ -184,8 +204,33 @@ void PlaneSweep<Real>::finish_part(std::size_t part, Real* plane, const std::uin
                                    const ColumnClasses<Real>* classes,
                                    const std::uint32_t* row_class, const std::uint32_t* class_of,
                                    std::size_t k, std::size_t plane_stride, Real u_out) {
-  constexpr std::size_t strip = k_two_pass_strip;
   if (!m_solved) solve_aside(plane_ids, materials, scratch, exchange);
+  if (CITSIM_HAS_WIDE_CLONES && wide_lines_active()) {
+    back_substitute_wide(part, plane, materials, exchange, classes, row_class, class_of, k,
+                         plane_stride, u_out);
+  } else {
+    back_substitute_body(part, plane, materials, exchange, classes, row_class, class_of, k,
+                         plane_stride, u_out);
+  }
+}
+
+template <class Real>
+CITSIM_WIDE_CLONE void PlaneSweep<Real>::back_substitute_wide(
+    std::size_t part, Real* plane, const MaterialCoefficients<Real>& materials,
+    const PlaneExchange<Real>& exchange, const ColumnClasses<Real>* classes,
+    const std::uint32_t* row_class, const std::uint32_t* class_of, std::size_t k,
+    std::size_t plane_stride, Real u_out) {
+  back_substitute_body(part, plane, materials, exchange, classes, row_class, class_of, k,
+                       plane_stride, u_out);
+}
+
+template <class Real>
+CITSIM_INLINE_BODY void PlaneSweep<Real>::back_substitute_body(
+    std::size_t part, Real* plane, const MaterialCoefficients<Real>& materials,
+    const PlaneExchange<Real>& exchange, const ColumnClasses<Real>* classes,
+    const std::uint32_t* row_class, const std::uint32_t* class_of, std::size_t k,
+    std::size_t plane_stride, Real u_out) {
+  constexpr std::size_t strip = k_two_pass_strip;
   const auto& lines = materials.lines_y;
   const std::size_t n = m_ny;
   const std::size_t nx = m_nx;

@@ -73,6 +73,24 @@ class PlaneSweep {
     std::size_t first_lane = 0;  // its lines in the solved-apart block
   };
 
+  // The public loops' bodies, and their wide clones (diffusion3d_wide.hpp).
+  void eliminate_rows_body(std::size_t part, std::size_t j_begin, std::size_t j_end, Real* plane,
+                           const MaterialCoefficients<Real>& materials,
+                           PlaneExchange<Real>& exchange);
+  void eliminate_rows_wide(std::size_t part, std::size_t j_begin, std::size_t j_end, Real* plane,
+                           const MaterialCoefficients<Real>& materials,
+                           PlaneExchange<Real>& exchange);
+  void back_substitute_body(std::size_t part, Real* plane,
+                            const MaterialCoefficients<Real>& materials,
+                            const PlaneExchange<Real>& exchange, const ColumnClasses<Real>* classes,
+                            const std::uint32_t* row_class, const std::uint32_t* class_of,
+                            std::size_t k, std::size_t plane_stride, Real u_out);
+  void back_substitute_wide(std::size_t part, Real* plane,
+                            const MaterialCoefficients<Real>& materials,
+                            const PlaneExchange<Real>& exchange, const ColumnClasses<Real>* classes,
+                            const std::uint32_t* row_class, const std::uint32_t* class_of,
+                            std::size_t k, std::size_t plane_stride, Real u_out);
+
   void solve_aside(const std::uint8_t* plane_ids, const MaterialCoefficients<Real>& materials,
                    SweepScratch<Real>& scratch, const PlaneExchange<Real>& exchange);
 

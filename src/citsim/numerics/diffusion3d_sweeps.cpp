@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "citsim/numerics/diffusion3d_wide.hpp"
+
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
@@ -459,13 +461,17 @@ void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::
       scatter_rows(nx, w, line, rows);
       continue;
     }
-    gather_rows(nx, w, rows, line);
-    solve_periodic_uniform(lines, split.material, w, line, w, scratch);
     Real* aside = scratch.odd.data();
     for (std::size_t o = 0; o < split.odd_count; ++o) {
       std::copy(rows + odd[o] * nx, rows + (odd[o] + 1) * nx, aside + o * nx);
     }
-    scatter_rows(nx, w, line, rows);
+    if (w == block && nx % block == 0 && wide_lines_active()) {
+      solve_uniform_rows(lines, split.material, nx, rows, line);
+    } else {
+      gather_rows(nx, w, rows, line);
+      solve_periodic_uniform(lines, split.material, w, line, w, scratch);
+      scatter_rows(nx, w, line, rows);
+    }
     for (std::size_t o = 0; o < split.odd_count; ++o) {
       solve_periodic(nx, 1, aside + o * nx, 1, rows_ids + odd[o] * nx, 1, materials, scratch);
       std::copy(aside + o * nx, aside + (o + 1) * nx, rows + odd[o] * nx);
