@@ -232,9 +232,10 @@ double relative_difference(std::span<const double> a, std::span<const double> b)
 }
 
 TEST(Diffusion3d, TwoPassStepAgreesWithSeparateSweepsToRoundOff) {
-  // Channels, a barrier, a sink; 70 columns along x, so three strips of column classes, one
+  // Channels, a barrier, a sink; 300 columns along x, so three strips of column classes, one
   // of them partial.
-  const Grid3d grid(70, 37, 10e-6, graded_dz(3, 20, 1e-6, 1.3));
+  static_assert(detail::k_two_pass_strip == 128);
+  const Grid3d grid(300, 37, 10e-6, graded_dz(3, 20, 1e-6, 1.3));
   Diffusion3dBoundary boundary;
   boundary.top_transfer_m_s = 1e-6;
   boundary.outside_potential = 1.0;
