@@ -5,6 +5,7 @@
 #include "citsim/numerics/diffusion3d_wide.hpp"
 
 #include <atomic>
+#include <cstdlib>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 // GCC 12's AVX-512 headers trip its own -Wmaybe-uninitialized (GCC bug 105593).
@@ -26,7 +27,9 @@ std::atomic<bool> g_wide_enabled{true};
 
 bool cpu_has_avx512f() {
 #if CITSIM_WIDE_LINES
-  static const bool has = __builtin_cpu_supports("avx512f") != 0;
+  // CITSIM_NO_AVX512 (any value) runs the portable paths, to compare speeds on one machine.
+  static const bool has =
+      __builtin_cpu_supports("avx512f") != 0 && std::getenv("CITSIM_NO_AVX512") == nullptr;
   return has;
 #else
   return false;
