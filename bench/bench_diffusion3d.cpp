@@ -42,6 +42,9 @@ namespace {
 
 using namespace citsim::numerics;
 
+/// Whether the system reported the last-level cache (some VMs do not: lscpu shows none).
+bool g_llc_reported = true;
+
 std::size_t last_level_cache_bytes() {
   std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index3/size");
   std::string text;
@@ -51,7 +54,8 @@ std::size_t last_level_cache_bytes() {
     if (text.back() == 'M') value <<= 20;
     return value;
   }
-  return std::size_t{32} << 20;
+  g_llc_reported = false;
+  return std::size_t{32} << 20;  // one CCD of a current server CPU
 }
 
 /// Triad bandwidth (GB/s) per thread count, measured before the benchmarks run.
@@ -238,7 +242,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   const std::size_t llc = last_level_cache_bytes();
   const std::size_t triad_n = 4 * llc / (3 * sizeof(double)) + 1;
-  std::printf("last-level cache: %zu MiB; triad arrays: 3 x %zu MiB\n", llc >> 20,
+  std::printf("last-level cache: %zu MiB%s; triad arrays: 3 x %zu MiB\n", llc >> 20,
+              g_llc_reported ? "" : " (not reported by the system: assumed)",
               (triad_n * sizeof(double)) >> 20);
   for (const int threads : {1, 2}) {
     g_triad_gb_s[threads] = measure_triad(triad_n, threads);
