@@ -32,6 +32,12 @@ struct ColumnScratch {
   std::array<double, k_lanes> diagonal{};
   std::array<double, k_lanes> below{};
   std::array<double, k_lanes> above{};
+  struct Run {
+    std::size_t begin;
+    std::size_t end;
+    bool plain;
+  };
+  std::array<Run, k_lanes> runs{};
   explicit ColumnScratch(std::size_t nz) : upper(nz * k_lanes), solution(nz * k_lanes) {}
 };
 
@@ -42,7 +48,8 @@ struct ColumnScratch {
 class Stencil {
  public:
   Stencil(const Grid3d& grid, std::span<const Material> materials,
-          const Diffusion3dBoundary& boundary, const std::uint8_t* ids, double dt_s)
+          const Diffusion3dBoundary& boundary, const std::uint8_t* ids, double dt_s,
+          bool plain_columns)
       : nx(grid.nx()), ny(grid.ny()), nz(grid.nz()), plane(grid.plane_size()), m_ids(ids) {
     constexpr double inf = std::numeric_limits<double>::infinity();
     m_inv_kappa.fill(inf);
@@ -82,6 +89,7 @@ class Stencil {
       }
     }
     find_uniform_rows();
+    if (plain_columns) find_plain_columns();
   }
 
   std::size_t nx, ny, nz, plane;
@@ -113,6 +121,22 @@ class Stencil {
       diagonal[l] = d + gdn;
     }
   }
+
+  /// Per column i of vertical plane j, 1 where it is plain (find_plain_columns): the plain
+  /// columns share one set of column factors, tabulated per step. Null when none is plain.
+  const std::uint8_t* plain_row(std::size_t j) const {
+    return m_any_plain ? m_plain.data() + j * nx : nullptr;
+  }
+  /// The fraction of the columns that are plain.
+  double plain_fraction() const {
+    const auto plain = std::count(m_plain.begin(), m_plain.end(), std::uint8_t{1});
+    return static_cast<double>(plain) / static_cast<double>(plane);
+  }
+  /// The plain columns' factors at layer k, as solve_columns computes them for any column: the
+  /// pivot's reciprocal, the elimination factor e_k and the conductance to the layer above.
+  double plain_inverse(std::size_t k) const { return m_plain_inverse[k]; }
+  double plain_upper(std::size_t k) const { return m_plain_upper[k]; }
+  double plain_above(std::size_t k) const { return m_plain_above[k]; }
 
   /// out = (M + A)·x for the nx cells of row (j, k); x of any real type.
   template <class Real>
@@ -225,6 +249,63 @@ class Stencil {
         const bool below = k + 1 == nz || single[(k + 1) * ny + j] == m;
         if (m >= 0 && beside && above && below) m_uniform[k * ny + j] = m;
       }
+    }
+  }
+
+  /// Plain columns: every cell of the column and of its four lateral neighbours is of its
+  /// layer's reference material (the commonest in that plane), so the column's diagonal and
+  /// its faces to the cells above and below are the same in every plain column. Away from the
+  /// channels most columns are plain; their elimination (a division per cell, and table look-ups
+  /// for the diagonal) is tabulated once per step with the same expressions as diagonal_row and
+  /// solve_columns use, so both give the same bits.
+  void find_plain_columns() {
+    m_reference.assign(nz, 0);
+    for (std::size_t k = 0; k < nz; ++k) {
+      std::array<std::size_t, 256> count{};
+      const std::uint8_t* layer = m_ids + k * plane;
+      for (std::size_t c = 0; c < plane; ++c) ++count[layer[c]];
+      m_reference[k] =
+          static_cast<std::uint8_t>(std::max_element(count.begin(), count.end()) - count.begin());
+    }
+    std::vector<std::uint8_t> follows(plane, 1);
+    for (std::size_t k = 0; k < nz; ++k) {
+      const std::uint8_t* layer = m_ids + k * plane;
+      const std::uint8_t reference = m_reference[k];
+      for (std::size_t c = 0; c < plane; ++c) {
+        follows[c] &= static_cast<std::uint8_t>(layer[c] == reference);
+      }
+    }
+    m_plain.assign(plane, 0);
+    for (std::size_t j = 0; j < ny; ++j) {
+      const std::uint8_t* row = follows.data() + j * nx;
+      const std::uint8_t* south = follows.data() + ((j + ny - 1) % ny) * nx;
+      const std::uint8_t* north = follows.data() + ((j + 1) % ny) * nx;
+      for (std::size_t i = 0; i < nx; ++i) {
+        const bool plain = row[i] && row[west(i)] && row[east(i)] && south[i] && north[i];
+        m_plain[j * nx + i] = plain ? 1 : 0;
+        m_any_plain = m_any_plain || plain;
+      }
+    }
+    if (!m_any_plain) return;
+    m_plain_inverse.resize(nz);
+    m_plain_upper.resize(nz);
+    m_plain_above.resize(nz);
+    double e_previous = 0;
+    double above = 0;
+    for (std::size_t k = 0; k < nz; ++k) {
+      const std::uint8_t a = m_reference[k];
+      double d = (m_storage_per_dt[a] + m_sink[a]) * m_dz[k];
+      d += lateral(k, a, a) + lateral(k, a, a) + lateral(k, a, a) + lateral(k, a, a);
+      d += k == 0 ? top(a) : vertical(k - 1, m_reference[k - 1], a);
+      const double gdn = k + 1 == nz ? bottom(a) : vertical(k, a, m_reference[k + 1]);
+      const double below = k + 1 == nz ? 0.0 : gdn;
+      const double pivot = d + gdn - (k > 0 ? above * e_previous : 0.0);
+      const double inverse = 1.0 / pivot;
+      m_plain_inverse[k] = inverse;
+      m_plain_upper[k] = below * inverse;
+      m_plain_above[k] = above;
+      e_previous = m_plain_upper[k];
+      above = below;
     }
   }
 
@@ -343,9 +424,15 @@ class Stencil {
   double m_outside = 0;
   std::size_t m_count = 0;
   std::vector<double> m_dz;
-  std::vector<double> m_lateral;   // [k][a][b]
-  std::vector<double> m_vertical;  // [k][a][b], the face below layer k
-  std::vector<int> m_uniform;      // [k][j], see uniform()
+  std::vector<double> m_lateral;          // [k][a][b]
+  std::vector<double> m_vertical;         // [k][a][b], the face below layer k
+  std::vector<int> m_uniform;             // [k][j], see uniform()
+  std::vector<std::uint8_t> m_reference;  // [k], see find_plain_columns()
+  std::vector<std::uint8_t> m_plain;      // [j][i]
+  bool m_any_plain = false;
+  std::vector<double> m_plain_inverse;  // [k]
+  std::vector<double> m_plain_upper;    // [k]
+  std::vector<double> m_plain_above;    // [k]
 };
 
 /// The aggregates of the coarse level: blocks of `side` × `side` columns (the last block in x
@@ -367,23 +454,49 @@ struct CoarseGrid {
 template <class Use>
 void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScratch& scratch,
                    Use&& use) {
+  const std::uint8_t* plain = s.plain_row(j);
   for (std::size_t i0 = 0; i0 < s.nx; i0 += k_lanes) {
     const std::size_t w = std::min(k_lanes, s.nx - i0);
+    // Runs of plain columns (tabulated factors) and of the others (computed per cell).
+    std::size_t runs = 0;
+    for (std::size_t l = 0; l < w;) {
+      const bool is_plain = plain != nullptr && plain[i0 + l] != 0;
+      std::size_t end = l + 1;
+      while (end < w && (plain != nullptr && plain[i0 + end] != 0) == is_plain) ++end;
+      scratch.runs[runs++] = {l, end, is_plain};
+      l = end;
+    }
     double* above = scratch.above.data();
     std::fill_n(above, w, 0.0);
     for (std::size_t k = 0; k < s.nz; ++k) {
-      s.diagonal_row(j, k, i0, w, scratch.diagonal.data(), scratch.below.data());
       const double* rk = r + k * s.plane + j * s.nx + i0;
       double* e = scratch.upper.data() + k * k_lanes;
       double* y = scratch.solution.data() + k * k_lanes;
       const double* e_prev = k > 0 ? e - k_lanes : e;
       const double* y_prev = k > 0 ? y - k_lanes : y;
-      for (std::size_t l = 0; l < w; ++l) {
-        const double pivot = scratch.diagonal[l] - (k > 0 ? above[l] * e_prev[l] : 0.0);
-        const double inverse = 1.0 / pivot;  // one division, not two
-        e[l] = scratch.below[l] * inverse;
-        y[l] = (rk[l] + (k > 0 ? above[l] * y_prev[l] : 0.0)) * inverse;
-        above[l] = scratch.below[l];
+      for (std::size_t run = 0; run < runs; ++run) {
+        const auto [begin, end, is_plain] = scratch.runs[run];
+        if (is_plain) {
+          // The general expressions below with the tabulated values (+ 0.0 at the top, as
+          // there: it turns −0 into +0).
+          const double inverse = s.plain_inverse(k);
+          const double plain_above = s.plain_above(k);
+          const double upper = s.plain_upper(k);
+          for (std::size_t l = begin; l < end; ++l) {
+            e[l] = upper;
+            y[l] = (rk[l] + (k > 0 ? plain_above * y_prev[l] : 0.0)) * inverse;
+          }
+          continue;
+        }
+        s.diagonal_row(j, k, i0 + begin, end - begin, scratch.diagonal.data() + begin,
+                       scratch.below.data() + begin);
+        for (std::size_t l = begin; l < end; ++l) {
+          const double pivot = scratch.diagonal[l] - (k > 0 ? above[l] * e_prev[l] : 0.0);
+          const double inverse = 1.0 / pivot;  // one division, not two
+          e[l] = scratch.below[l] * inverse;
+          y[l] = (rk[l] + (k > 0 ? above[l] * y_prev[l] : 0.0)) * inverse;
+          above[l] = scratch.below[l];
+        }
       }
     }
     for (std::size_t k = s.nz; k-- > 0;) {
@@ -501,7 +614,8 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
                                 std::to_string(dt_s));
   }
   validate_material_ids(m_ids, m_materials.size());
-  const Stencil s(m_grid, m_materials, m_boundary, m_ids.data(), dt_s);
+  const Stencil s(m_grid, m_materials, m_boundary, m_ids.data(), dt_s, m_plain_columns);
+  m_plain_fraction = s.plain_fraction();
   const std::size_t ny = s.ny;
   const std::size_t nx = s.nx;
   const std::size_t nz = s.nz;
@@ -704,9 +818,11 @@ std::size_t bytes_with_side(std::size_t nx, std::size_t ny, std::size_t nz, std:
   const std::size_t mx = blocks(nx, side);
   const std::size_t my = blocks(ny, side);
   const std::size_t per_thread = 2 * nz * k_lanes * sizeof(double) + nx * sizeof(double);
-  // Per-plane sums, the per-row sums of each block column, and the stencil's uniform-row marks
-  // (two int arrays of one entry per row).
-  const std::size_t sums = (ny + ny * nz * mx) * sizeof(double) + 2 * ny * nz * sizeof(int);
+  // Per-plane sums, the per-row sums of each block column, the stencil's uniform-row marks
+  // (two int arrays of one entry per row) and plain-column marks (two bytes per column, three
+  // reals and a byte per layer).
+  const std::size_t sums = (ny + ny * nz * mx) * sizeof(double) + 2 * ny * nz * sizeof(int) +
+                           2 * nx * ny + nz * (3 * sizeof(double) + 1);
   return nx * ny * nz * (2 * sizeof(double) + sizeof(float) + 1) + sums + coarse_bytes(mx, my, nz) +
          threads * per_thread;
 }

@@ -56,6 +56,11 @@ class Diffusion3dImplicit {
   /// default) takes implicit_coarse_block_side of the grid. B ≥ nx gives the plane means.
   void set_coarse_block_side(std::size_t side) { m_coarse_side = side; }
   [[nodiscard]] std::size_t coarse_block_side() const;
+  /// Whether columns away from the channels take their tabulated factors (default true); false
+  /// solves every column in full. Results are the same bits; for tests and benchmarks.
+  void set_plain_columns(bool enabled) { m_plain_columns = enabled; }
+  /// The fraction of columns that were plain in the last step (0 when switched off).
+  [[nodiscard]] double last_plain_fraction() const { return m_plain_fraction; }
   /// CG iterations of the last step, and of all steps so far.
   [[nodiscard]] int last_iterations() const { return m_iterations; }
   [[nodiscard]] std::uint64_t total_iterations() const { return m_total_iterations; }
@@ -79,6 +84,8 @@ class Diffusion3dImplicit {
   std::vector<std::uint8_t> m_ids;
   double m_tolerance = 1e-10;
   std::size_t m_coarse_side = 0;
+  bool m_plain_columns = true;
+  double m_plain_fraction = 0;
   int m_iterations = 0;
   std::uint64_t m_total_iterations = 0;
 };

@@ -105,6 +105,39 @@ TEST(Diffusion3dImplicit, UniformRowsTakeTheGeneralArithmeticBitForBit) {
   EXPECT_GT(uniform[grid.index(5, 4, 12)], 0.0);
 }
 
+TEST(Diffusion3dImplicit, PlainColumnsTakeTheGeneralArithmeticBitForBit) {
+  // A barrier over tissue over a sink, two channels: the vertical planes away from the channels
+  // are plain (tabulated column factors), those through and beside them are solved in full.
+  const Grid3d grid(40, 36, 10e-6, std::vector<double>(18, 5e-6));
+  const std::vector<Material> materials = {{1.5, 2e-10, 0.0, 0.0},
+                                           {2.0, 1e-13, 0.0, 1.0},
+                                           {1.0, 9e-10, 0.0, 1.0},
+                                           {1.2, 3e-10, 2e-3, 0.0}};
+  const auto run = [&](bool plain) {
+    Diffusion3dImplicit solver(grid, materials, dirichlet_top());
+    solver.set_plain_columns(plain);
+    auto ids = solver.material_ids();
+    for (std::size_t k = 0; k < grid.nz(); ++k) {
+      for (std::size_t j = 0; j < grid.ny(); ++j) {
+        for (std::size_t i = 0; i < grid.nx(); ++i) {
+          const bool channel = k < 11 && ((i == 8 && j == 6) || (i == 29 && j == 24));
+          ids[grid.index(i, j, k)] = channel ? 2 : (k < 3 ? 1 : (k < 12 ? 0 : 3));
+        }
+      }
+    }
+    for (int n = 0; n < 4; ++n) solver.step(15.0);
+    return std::make_pair(std::vector<double>(solver.potential().begin(), solver.potential().end()),
+                          solver.last_plain_fraction());
+  };
+  const auto [plain, plain_fraction] = run(true);
+  const auto [full, full_fraction] = run(false);
+  ASSERT_EQ(plain.size(), full.size());
+  EXPECT_EQ(std::memcmp(plain.data(), full.data(), plain.size() * sizeof(double)), 0);
+  EXPECT_NEAR(plain_fraction, 1.0 - 10.0 / (40.0 * 36.0), 1e-12);  // 5 columns per channel
+  EXPECT_EQ(full_fraction, 0.0);
+  EXPECT_GT(plain[grid.index(8, 6, 14)], 0.0);
+}
+
 TEST(Diffusion3dImplicit, ConservesMassToSolverTolerance) {
   Diffusion3dImplicit solver(channel_grid(), channel_materials(), dirichlet_top());
   mark_channel(solver);
