@@ -8,9 +8,10 @@
 #include <cstdlib>
 
 #if defined(__x86_64__) && defined(__GNUC__)
-// GCC 12's AVX-512 headers trip its own -Wmaybe-uninitialized (GCC bug 105593).
+// GCC 12's AVX-512 headers trip its own -W(maybe-)uninitialized (GCC bug 105593).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 #define CITSIM_WIDE_LINES 1
