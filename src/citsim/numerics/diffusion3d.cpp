@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -119,6 +121,15 @@ StepBalance Diffusion3d<Real>::sweep_z(Real dt_s, int repeats) {
 
 namespace {
 
+#ifndef NDEBUG
+/// A hash of the material ids, for the debug check that the kept column classes still match.
+std::uint64_t ids_hash(std::span<const std::uint8_t> ids) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const std::uint8_t id : ids) hash = (hash ^ id) * 1099511628211ULL;
+  return hash;
+}
+#endif
+
 /// [begin, end) of `n` items for thread `t` of `threads`: contiguous, in order.
 std::pair<std::size_t, std::size_t> share(std::size_t n, std::size_t t, std::size_t threads) {
   return {n * t / threads, n * (t + 1) / threads};
@@ -148,6 +159,12 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   if (m_column_classes.size() != strips) m_column_classes.resize(strips);
   if (m_plane_sweeps.size() < team) m_plane_sweeps.resize(team);
   const std::size_t max_classes = detail::max_column_classes(strip * ny);
+  const bool rebuild = !m_classes_kept || m_classes_nz != nz;
+  if (!rebuild) {
+    assert(m_classes_ids_hash == ids_hash(m_ids) &&
+           "material ids changed without Diffusion3d::materials_changed()");
+    if (!m_classes_fit) return false;
+  }
   m_class_of.resize(plane);
   m_row_class.resize(ny * strips);
   m_sums.assign(2 * 3 * nx, 0.0);
@@ -165,23 +182,32 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
     auto& scratch = m_scratch[t];
     const auto [s_begin, s_end] = share(strips, t, threads);
     const auto [p_begin, p_end] = share(parts, t, threads);
-    // Plane by plane over all of this thread's strips, so the ids are read once, in order.
+    // Plane by plane over all of this thread's strips, so the ids are read once, in order; the
+    // classes are kept while the ids are (materials_changed), only their factors follow dt.
     int fits = 0;
-    bool growing = true;
-    for (std::size_t s = s_begin; s < s_end; ++s) m_column_classes[s].start(nz);
-    for (std::size_t k = 0; k < nz && growing; ++k) {
-      for (std::size_t s = s_begin; s < s_end; ++s) {
-        growing = growing && m_column_classes[s].add_plane(nx, ny, k, ids + k * plane, s * strip,
-                                                           std::min(nx, (s + 1) * strip),
-                                                           max_classes, m_class_of.data());
+    if (rebuild) {
+      bool growing = true;
+      for (std::size_t s = s_begin; s < s_end; ++s) m_column_classes[s].start(nz);
+      for (std::size_t k = 0; k < nz && growing; ++k) {
+        for (std::size_t s = s_begin; s < s_end; ++s) {
+          growing = growing && m_column_classes[s].add_plane(nx, ny, k, ids + k * plane, s * strip,
+                                                             std::min(nx, (s + 1) * strip),
+                                                             max_classes, m_class_of.data());
+        }
       }
+      for (std::size_t s = s_begin; s < s_end && growing; ++s) {
+        if (m_column_classes[s].finish(nx, ny, s * strip, std::min(nx, (s + 1) * strip),
+                                       max_classes, m_class_of.data(), m_row_class.data() + s,
+                                       strips)) {
+          ++fits;
+        }
+      }
+    } else {
+      fits = static_cast<int>(s_end - s_begin);
     }
-    for (std::size_t s = s_begin; s < s_end && growing; ++s) {
-      auto& classes = m_column_classes[s];
-      if (classes.finish(nx, ny, s * strip, std::min(nx, (s + 1) * strip), max_classes,
-                         m_class_of.data(), m_row_class.data() + s, strips)) {
-        classes.tabulate(m_coefficients, m_dz_m, dt);
-        ++fits;
+    if (fits == static_cast<int>(s_end - s_begin)) {
+      for (std::size_t s = s_begin; s < s_end; ++s) {
+        m_column_classes[s].tabulate(m_coefficients, m_dz_m, dt);
       }
     }
 #pragma omp atomic
@@ -232,6 +258,14 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
         }
       }
     }
+  }
+  if (rebuild) {
+    m_classes_kept = true;
+    m_classes_nz = nz;
+    m_classes_fit = classified == static_cast<int>(strips);
+#ifndef NDEBUG
+    m_classes_ids_hash = ids_hash(m_ids);
+#endif
   }
   if (classified != static_cast<int>(strips)) return false;
   const double area = m_grid.column_area_m2();

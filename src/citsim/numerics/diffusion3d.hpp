@@ -59,7 +59,11 @@ class Diffusion3d {
 
   /// The material id per voxel; each must be below materials().size() (a voxel naming an
   /// undefined material turns the field into NaN; validate_material_ids checks beforehand).
+  /// After changing ids once steps have begun, call materials_changed() before the next step.
   std::span<std::uint8_t> material_ids() { return m_ids; }
+  /// Says that material ids changed: the two-pass step keeps its column classes (a pass over
+  /// every id) from one step to the next until then. Debug builds check that it was called.
+  void materials_changed() { m_classes_kept = false; }
   std::span<const std::uint8_t> material_ids() const { return m_ids; }
 
   std::span<const Material> materials() const { return m_materials; }
@@ -121,6 +125,11 @@ class Diffusion3d {
   std::vector<double> m_sums;
   bool m_two_pass_enabled = true;
   bool m_last_two_pass = false;
+  // The column classes of the ids as they were at the last rebuild (materials_changed).
+  bool m_classes_kept = false;
+  bool m_classes_fit = false;
+  std::size_t m_classes_nz = 0;
+  std::uint64_t m_classes_ids_hash = 0;  // debug builds only
 };
 
 extern template class Diffusion3d<float>;

@@ -249,7 +249,7 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
   auto set_material = [&](std::size_t v, std::uint8_t id) {
     u[v] *= materials[ids[v]].storage / materials[id].storage;
     ids[v] = id;
-    if constexpr (k_explicit) solver.materials_changed();
+    if constexpr (requires { solver.materials_changed(); }) solver.materials_changed();
   };
   auto apply_events = [&](double t_s) {
     while (next_event < events.size() && events[next_event].t_s <= t_s + 1e-9) {

@@ -264,6 +264,44 @@ TEST(Diffusion3d, TwoPassStepAgreesWithSeparateSweepsToRoundOff) {
               1e-13 * separate_total.removed_sink);
 }
 
+TEST(Diffusion3d, KeptColumnClassesFollowChangedMaterials) {
+  // Channels close half way (materials_changed): the two-pass step, which keeps its column
+  // classes between steps until told, must still agree with the separate sweeps.
+  const Grid3d grid(70, 37, 10e-6, graded_dz(3, 20, 1e-6, 1.3));
+  Diffusion3dBoundary boundary;
+  boundary.top_transfer_m_s = 1e-6;
+  boundary.outside_potential = 1.0;
+  const auto run = [&](bool two_pass) {
+    Diffusion3d<double> solver(grid, testing::stiff_materials(), boundary);
+    solver.set_two_pass(two_pass);
+    paint_layers(grid, solver.material_ids(), 3, 10, 16);
+    fill_bump(grid, solver.potential(), 0.3);
+    for (int n = 0; n < 3; ++n) solver.step(0.9);
+    auto ids = solver.material_ids();
+    for (std::uint8_t& id : ids) {
+      if (id == testing::k_channel) id = testing::k_bulk;
+    }
+    solver.materials_changed();
+    for (int n = 0; n < 3; ++n) {
+      solver.step(0.9);
+      EXPECT_EQ(solver.last_step_two_pass(), two_pass);
+    }
+    return std::vector<double>(solver.potential().begin(), solver.potential().end());
+  };
+  EXPECT_LT(relative_difference(run(true), run(false)), 1e-13);
+}
+
+#ifndef NDEBUG
+TEST(Diffusion3dDeathTest, ChangedIdsWithoutSayingSoStopADebugBuild) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const Grid3d grid(8, 8, 10e-6, std::vector<double>(6, 5e-6));
+  Diffusion3d<double> solver(grid, testing::mild_materials());
+  solver.step(1.0);
+  solver.material_ids()[5] = 1;
+  EXPECT_DEATH(solver.step(1.0), "materials_changed");
+}
+#endif
+
 TEST(Diffusion3d, LinesOfOneMaterialAgreeWithTheFullSolveToRoundOff) {
   // Materials 0 and 1 are the same medium under two ids. All-zero lines take the tabulated
   // uniform-line factors and class tables; scattered 1s make their lines, blocks and columns
