@@ -16,11 +16,12 @@
 // (they read the ids, 1 byte, only then). Pass 1 goes down the planes: the x and y lines of a
 // plane while it is in cache, then the plane's row of the z elimination; it reads u (R bytes,
 // R = sizeof(real)) and the id (1 byte) and writes u back (R bytes, no write-allocate since the
-// line was just read). Pass 2 goes back up with the z back substitution: u read and written (2R; its factors come from the per-class tables).
-// (2R + 1) + 2R = 17 bytes in float, 33 in double. Roofline fraction = 33 (or 17) ×
-// updates/s ÷ triad bandwidth at the same thread count. The explicit reference moves at least 2·8 +
-// 1 = 17 bytes per voxel-update (u read, u_next written, ids), but needs a step below the explicit
-// limit, which for skin (0.5 µm cells of stratum corneum) is ~10⁴ times smaller.
+// line was just read). Pass 2 goes back up with the z back substitution: u read and written (2R;
+// its factors come from the per-class tables). (2R + 1) + 2R = 17 bytes in float, 33 in double.
+// Roofline fraction = 33 (or 17) × updates/s ÷ triad bandwidth at the same thread count. The
+// explicit reference moves at least 2·8 + 1 = 17 bytes per voxel-update (u read, u_next written,
+// ids), but needs a step below the explicit limit, which for skin (0.5 µm cells of stratum corneum)
+// is ~10⁴ times smaller.
 #include <omp.h>
 
 #include <algorithm>
