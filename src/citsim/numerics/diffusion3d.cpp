@@ -159,7 +159,7 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   if (m_column_classes.size() != strips) m_column_classes.resize(strips);
   if (m_plane_sweeps.size() < team) m_plane_sweeps.resize(team);
   const std::size_t max_classes = detail::max_column_classes(strip * ny);
-  const bool rebuild = !m_classes_kept || m_classes_nz != nz;
+  const bool rebuild = !m_classes_kept;
   if (!rebuild) {
     assert(m_classes_ids_hash == ids_hash(m_ids) &&
            "material ids changed without Diffusion3d::materials_changed()");
@@ -261,7 +261,6 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   }
   if (rebuild) {
     m_classes_kept = true;
-    m_classes_nz = nz;
     m_classes_fit = classified == static_cast<int>(strips);
 #ifndef NDEBUG
     m_classes_ids_hash = ids_hash(m_ids);

@@ -128,7 +128,6 @@ class Diffusion3d {
   // The column classes of the ids as they were at the last rebuild (materials_changed).
   bool m_classes_kept = false;
   bool m_classes_fit = false;
-  std::size_t m_classes_nz = 0;
   std::uint64_t m_classes_ids_hash = 0;  // debug builds only
 };
 

@@ -125,12 +125,11 @@ class Stencil {
   /// Per column i of vertical plane j, 1 where it is plain (find_plain_columns): the plain
   /// columns share one set of column factors, tabulated per step. Null when none is plain.
   const std::uint8_t* plain_row(std::size_t j) const {
-    return m_any_plain ? m_plain.data() + j * nx : nullptr;
+    return m_plain_count > 0 ? m_plain.data() + j * nx : nullptr;
   }
   /// The fraction of the columns that are plain.
   double plain_fraction() const {
-    const auto plain = std::count(m_plain.begin(), m_plain.end(), std::uint8_t{1});
-    return static_cast<double>(plain) / static_cast<double>(plane);
+    return static_cast<double>(m_plain_count) / static_cast<double>(plane);
   }
   /// The plain columns' factors at layer k, as solve_columns computes them for any column: the
   /// pivot's reciprocal, the elimination factor e_k and the conductance to the layer above.
@@ -283,10 +282,10 @@ class Stencil {
       for (std::size_t i = 0; i < nx; ++i) {
         const bool plain = row[i] && row[west(i)] && row[east(i)] && south[i] && north[i];
         m_plain[j * nx + i] = plain ? 1 : 0;
-        m_any_plain = m_any_plain || plain;
+        m_plain_count += plain ? 1 : 0;
       }
     }
-    if (!m_any_plain) return;
+    if (m_plain_count == 0) return;
     m_plain_inverse.resize(nz);
     m_plain_upper.resize(nz);
     m_plain_above.resize(nz);
@@ -429,7 +428,7 @@ class Stencil {
   std::vector<int> m_uniform;             // [k][j], see uniform()
   std::vector<std::uint8_t> m_reference;  // [k], see find_plain_columns()
   std::vector<std::uint8_t> m_plain;      // [j][i]
-  bool m_any_plain = false;
+  std::size_t m_plain_count = 0;
   std::vector<double> m_plain_inverse;  // [k]
   std::vector<double> m_plain_upper;    // [k]
   std::vector<double> m_plain_above;    // [k]
@@ -458,12 +457,12 @@ void solve_columns(const Stencil& s, std::size_t j, const double* r, ColumnScrat
   for (std::size_t i0 = 0; i0 < s.nx; i0 += k_lanes) {
     const std::size_t w = std::min(k_lanes, s.nx - i0);
     // Runs of plain columns (tabulated factors) and of the others (computed per cell).
+    const auto plain_at = [&](std::size_t l) { return plain != nullptr && plain[i0 + l] != 0; };
     std::size_t runs = 0;
     for (std::size_t l = 0; l < w;) {
-      const bool is_plain = plain != nullptr && plain[i0 + l] != 0;
       std::size_t end = l + 1;
-      while (end < w && (plain != nullptr && plain[i0 + end] != 0) == is_plain) ++end;
-      scratch.runs[runs++] = {l, end, is_plain};
+      while (end < w && plain_at(end) == plain_at(l)) ++end;
+      scratch.runs[runs++] = {l, end, plain_at(l)};
       l = end;
     }
     double* above = scratch.above.data();
