@@ -246,15 +246,9 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
       for (std::size_t k = nz; k-- > 0;) {
         Real* here = u + k * plane;
         for (std::size_t part = p_begin; part < p_end; ++part) {
-          double* sums = m_sums.data() + part * 3 * nx;
-          for (std::size_t j = part_rows[part]; j < part_rows[part + 1]; ++j) {
-            for (std::size_t s = 0; s < strips; ++s) {
-              const std::size_t i0 = s * strip;
-              detail::substitute_z_row(m_column_classes[s], k, nz, std::min(strip, nx - i0),
-                                       m_row_class[j * strips + s], m_class_of.data() + j * nx + i0,
-                                       here + j * nx + i0, plane, u_out, sums + i0, nx);
-            }
-          }
+          detail::substitute_z_rows(nx, part_rows[part], part_rows[part + 1], k, nz, here,
+                                    m_column_classes.data(), m_row_class.data(), m_class_of.data(),
+                                    plane, u_out, m_sums.data() + part * 3 * nx);
         }
       }
     }

@@ -306,6 +306,56 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::back_substitute_body(
   }
 }
 
+namespace {
+
+template <class Real>
+CITSIM_INLINE_BODY void substitute_z_rows_body(std::size_t nx, std::size_t j_begin,
+                                               std::size_t j_end, std::size_t k, std::size_t nz,
+                                               Real* plane_k, const ColumnClasses<Real>* classes,
+                                               const std::uint32_t* row_class,
+                                               const std::uint32_t* class_of,
+                                               std::size_t plane_stride, Real u_out,
+                                               double* sums) {
+  constexpr std::size_t strip = k_two_pass_strip;
+  const std::size_t strips = (nx + strip - 1) / strip;
+  for (std::size_t j = j_begin; j < j_end; ++j) {
+    for (std::size_t s = 0; s < strips; ++s) {
+      const std::size_t i0 = s * strip;
+      substitute_z_row(classes[s], k, nz, std::min(strip, nx - i0), row_class[j * strips + s],
+                       class_of + j * nx + i0, plane_k + j * nx + i0, plane_stride, u_out,
+                       sums + i0, nx);
+    }
+  }
+}
+
+template <class Real>
+CITSIM_WIDE_CLONE void substitute_z_rows_wide(std::size_t nx, std::size_t j_begin,
+                                              std::size_t j_end, std::size_t k, std::size_t nz,
+                                              Real* plane_k, const ColumnClasses<Real>* classes,
+                                              const std::uint32_t* row_class,
+                                              const std::uint32_t* class_of,
+                                              std::size_t plane_stride, Real u_out,
+                                              double* sums) {
+  substitute_z_rows_body(nx, j_begin, j_end, k, nz, plane_k, classes, row_class, class_of,
+                         plane_stride, u_out, sums);
+}
+
+}  // namespace
+
+template <class Real>
+void substitute_z_rows(std::size_t nx, std::size_t j_begin, std::size_t j_end, std::size_t k,
+                       std::size_t nz, Real* plane_k, const ColumnClasses<Real>* classes,
+                       const std::uint32_t* row_class, const std::uint32_t* class_of,
+                       std::size_t plane_stride, Real u_out, double* sums) {
+  if (CITSIM_HAS_WIDE_CLONES && wide_lines_active()) {
+    substitute_z_rows_wide(nx, j_begin, j_end, k, nz, plane_k, classes, row_class, class_of,
+                           plane_stride, u_out, sums);
+  } else {
+    substitute_z_rows_body(nx, j_begin, j_end, k, nz, plane_k, classes, row_class, class_of,
+                           plane_stride, u_out, sums);
+  }
+}
+
 template <class Real>
 std::size_t PlaneSweep<Real>::bytes() const {
   return m_strips.capacity() * sizeof(Strip) +
@@ -318,5 +368,13 @@ template struct PlaneExchange<float>;
 template struct PlaneExchange<double>;
 template class PlaneSweep<float>;
 template class PlaneSweep<double>;
+template void substitute_z_rows<float>(std::size_t, std::size_t, std::size_t, std::size_t,
+                                       std::size_t, float*, const ColumnClasses<float>*,
+                                       const std::uint32_t*, const std::uint32_t*, std::size_t,
+                                       float, double*);
+template void substitute_z_rows<double>(std::size_t, std::size_t, std::size_t, std::size_t,
+                                        std::size_t, double*, const ColumnClasses<double>*,
+                                        const std::uint32_t*, const std::uint32_t*, std::size_t,
+                                        double, double*);
 
 }  // namespace citsim::numerics::detail

@@ -37,6 +37,14 @@ struct PlaneExchange {
   std::size_t bytes() const;
 };
 
+/// Pass 2 of the two-pass step on rows [j_begin, j_end) of plane k: substitute_z_row over each
+/// row's strips of k_two_pass_strip columns, adding to `sums` (3·nx doubles, as that function's).
+template <class Real>
+void substitute_z_rows(std::size_t nx, std::size_t j_begin, std::size_t j_end, std::size_t k,
+                       std::size_t nz, Real* plane_k, const ColumnClasses<Real>* classes,
+                       const std::uint32_t* row_class, const std::uint32_t* class_of,
+                       std::size_t plane_stride, Real u_out, double* sums);
+
 template <class Real>
 class PlaneSweep {
  public:
