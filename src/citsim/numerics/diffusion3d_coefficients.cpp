@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The sweeps' per-step tables: material coefficients, face conductances and the uniform-line
 // factors, and the threads' scratch.
+#include <atomic>
 #include <limits>
 
 #include "citsim/numerics/diffusion3d_sweeps.hpp"
@@ -39,6 +40,10 @@ template <class Real>
 void MaterialCoefficients<Real>::set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz,
                                           Real inv_bottom) {
   const std::size_t nz = half_dz.size();
+  // Unique across every set of coefficients, so that tables kept for one never pass for
+  // another's.
+  static std::atomic<std::uint64_t> last_serial{0};
+  serial = last_serial.fetch_add(1, std::memory_order_relaxed) + 1;
   lateral.resize(count * count);
   vertical.resize(count * count * (nz > 0 ? nz - 1 : 0));
   top.resize(count);
@@ -138,6 +143,79 @@ std::size_t MaterialCoefficients<Real>::UniformLines::bytes() const {
 }
 
 template <class Real>
+LineFactors<Real> OddLineTables<Real>::find(const MaterialCoefficients<Real>& materials,
+                                            std::size_t n, const std::uint8_t* ids,
+                                            std::size_t id_stride) {
+  m_key.resize(n);
+  for (std::size_t p = 0; p < n; ++p) m_key[p] = ids[p * id_stride];
+  const auto factors = [n](const Entry& entry) {
+    const Real* v = entry.values.data();
+    return LineFactors<Real>{v, v + n, v + 2 * n, v + 3 * n, v + 4 * n, entry.ratio, entry.scale};
+  };
+  for (const Entry& entry : m_entries) {
+    if (entry.serial == materials.serial && entry.ids == m_key) {
+      return factors(entry);
+    }
+  }
+  if (m_entries.size() < k_capacity) {
+    m_entries.emplace_back();
+    m_replace = m_entries.size() - 1;
+  } else {
+    m_replace = (m_replace + 1) % k_capacity;
+  }
+  Entry& entry = m_entries[m_replace];
+  entry.serial = materials.serial;
+  entry.ids = m_key;
+  entry.values.resize(5 * n);
+  Real* al = entry.values.data();
+  Real* be = al + n;
+  Real* we = al + 2 * n;
+  Real* up = al + 3 * n;
+  Real* z = al + 4 * n;
+  // UniformLines::tabulate's expressions (solve_periodic's) with each cell's storage and faces.
+  const std::size_t count = materials.count;
+  const auto face = [&](std::size_t p, std::size_t q) {
+    return materials.lateral[m_key[p] * count + m_key[q]];
+  };
+  const Real gw = face(n - 1, 0);
+  const Real s0 = materials.storage[m_key[0]];
+  const Real b0 = s0 + gw + face(0, 1);
+  Real mult = Real(1) / (b0 + b0);
+  al[0] = s0 * mult;
+  be[0] = 0;
+  we[0] = 1;
+  up[0] = face(0, 1) * mult;
+  z[0] = -b0 * mult;
+  for (std::size_t p = 1; p < n; ++p) {
+    const bool last = p + 1 == n;
+    const Real s = materials.storage[m_key[p]];
+    const Real gup = face(p - 1, p);
+    const Real gdn = last ? Real(0) : face(p, p + 1);
+    const Real diagonal =
+        last ? s + gup + gw + gw * gw / b0 - gup * up[p - 1] : s + gup + gdn - gup * up[p - 1];
+    mult = Real(1) / diagonal;
+    al[p] = s * mult;
+    be[p] = gup * mult;
+    we[p] = we[p - 1] * up[p - 1];
+    up[p] = last ? Real(0) : gdn * mult;
+    z[p] = last ? (gup * z[p - 1] - gw) * mult : gup * z[p - 1] * mult;
+  }
+  for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
+  entry.ratio = gw / b0;
+  entry.scale = Real(1) / (Real(1) + z[0] + entry.ratio * z[n - 1]);
+  return factors(entry);
+}
+
+template <class Real>
+std::size_t OddLineTables<Real>::bytes() const {
+  std::size_t total = m_key.capacity();
+  for (const Entry& entry : m_entries) {
+    total += entry.ids.capacity() + entry.values.capacity() * sizeof(Real);
+  }
+  return total;
+}
+
+template <class Real>
 SweepScratch<Real>::SweepScratch(const ScratchSizes& sizes)
     : upper(sizes.upper),
       correction(sizes.correction),
@@ -153,11 +231,13 @@ template <class Real>
 std::size_t SweepScratch<Real>::bytes() const {
   return (upper.size() + correction.size() + gathered.size() + lanes.size() + odd.size()) *
              sizeof(Real) +
-         gathered_ids.size() + odd_ids.size() + sums.size() * sizeof(double);
+         gathered_ids.size() + odd_ids.size() + sums.size() * sizeof(double) + odd_lines.bytes();
 }
 
 template struct MaterialCoefficients<float>;
 template struct MaterialCoefficients<double>;
+template class OddLineTables<float>;
+template class OddLineTables<double>;
 template struct SweepScratch<float>;
 template struct SweepScratch<double>;
 

@@ -100,18 +100,18 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::eliminate_rows_body(
   Real* __restrict sum_split = exchange.sum_split.data();
   for (std::size_t j = j_begin; j < j_end; ++j) {
     Real* row = plane + j * m_nx;
-    Real* aside = exchange.aside.data() + j * m_nx;
+    Real* aside = exchange.aside.data() + j * m_lanes;
     for (std::size_t s = 0; s < m_strips.size(); ++s) {
       const Strip& mode = m_strips[s];
       const std::size_t i0 = s * strip;
       const std::size_t w = std::min(strip, m_nx - i0);
       Real* __restrict up = row + i0;
       if (!mode.split.tabulated) {
-        std::copy(up, up + w, aside + i0);
+        std::copy(up, up + w, aside + mode.first_lane);
         continue;
       }
       for (std::size_t o = 0; o < mode.split.odd_count; ++o)
-        aside[i0 + mode.odd[o]] = up[mode.odd[o]];
+        aside[mode.first_lane + o] = up[mode.odd[o]];
       Real* __restrict sum = sum_all + i0;
       const std::size_t at = mode.split.material * n + j;
       const Real a = lines.alpha[at];
@@ -167,22 +167,19 @@ void PlaneSweep<Real>::solve_aside(const std::uint8_t* plane_ids,
     m_apart.resize(n * lanes);
     m_apart_ids.resize(n * lanes);
   }
+  std::copy(exchange.aside.data(), exchange.aside.data() + n * lanes, m_apart.data());
   for (std::size_t j = 0; j < n; ++j) {
-    const Real* aside = exchange.aside.data() + j * m_nx;
     const std::uint8_t* ids = plane_ids + j * m_nx;
-    Real* out = m_apart.data() + j * lanes;
     std::uint8_t* out_ids = m_apart_ids.data() + j * lanes;
     for (std::size_t s = 0; s < m_strips.size(); ++s) {
       const Strip& mode = m_strips[s];
       const std::size_t i0 = s * strip;
       if (mode.split.tabulated) {
         for (std::size_t o = 0; o < mode.split.odd_count; ++o) {
-          out[mode.first_lane + o] = aside[i0 + mode.odd[o]];
           out_ids[mode.first_lane + o] = ids[i0 + mode.odd[o]];
         }
       } else {
         const std::size_t w = std::min(strip, m_nx - i0);
-        std::copy(aside + i0, aside + i0 + w, out + mode.first_lane);
         std::copy(ids + i0, ids + i0 + w, out_ids + mode.first_lane);
       }
     }
@@ -314,8 +311,7 @@ CITSIM_INLINE_BODY void substitute_z_rows_body(std::size_t nx, std::size_t j_beg
                                                Real* plane_k, const ColumnClasses<Real>* classes,
                                                const std::uint32_t* row_class,
                                                const std::uint32_t* class_of,
-                                               std::size_t plane_stride, Real u_out,
-                                               double* sums) {
+                                               std::size_t plane_stride, Real u_out, double* sums) {
   constexpr std::size_t strip = k_two_pass_strip;
   const std::size_t strips = (nx + strip - 1) / strip;
   for (std::size_t j = j_begin; j < j_end; ++j) {
@@ -334,8 +330,7 @@ CITSIM_WIDE_CLONE void substitute_z_rows_wide(std::size_t nx, std::size_t j_begi
                                               Real* plane_k, const ColumnClasses<Real>* classes,
                                               const std::uint32_t* row_class,
                                               const std::uint32_t* class_of,
-                                              std::size_t plane_stride, Real u_out,
-                                              double* sums) {
+                                              std::size_t plane_stride, Real u_out, double* sums) {
   substitute_z_rows_body(nx, j_begin, j_end, k, nz, plane_k, classes, row_class, class_of,
                          plane_stride, u_out, sums);
 }

@@ -27,7 +27,9 @@ namespace citsim::numerics::detail {
 /// What the two parts of a plane hand each other at the barrier, for planes of one parity.
 template <class Real>
 struct PlaneExchange {
-  std::vector<Real> aside;  ///< odd lines and solved-whole strips after the x sweep, plane layout
+  /// The lines solved apart (odd lines, strips solved whole) after the x sweep, [row][lane]
+  /// in PlaneSweep's lane order; at most a plane.
+  std::vector<Real> aside;
   std::vector<Real> sum_first;   ///< per column: Σ W_p f_p over the first part
   std::vector<Real> sum_second;  ///< Σ W_p f̃_p over the second part
   std::vector<Real> sum_split;   ///< Σ weight_split_p f̃_p over the second part

@@ -125,6 +125,8 @@ inline constexpr std::size_t k_two_pass_strip = 128;
 inline constexpr std::size_t k_min_parallel_voxels = std::size_t{1} << 15;
 /// The most lanes one block of lines solves side by side (the widest of the strips above).
 inline constexpr std::size_t k_max_block_lanes = k_y_strip;
+/// Lines not of one material whose factors a thread keeps (OddLineTables).
+inline constexpr std::size_t k_odd_line_tables = 16;
 /// Per-lane arrays in a thread's scratch.
 inline constexpr std::size_t k_lane_arrays = 8;
 

@@ -163,18 +163,16 @@ void solve_periodic(std::size_t n, std::size_t w, Real* __restrict u, std::size_
   }
 }
 
-/// Periodic lines of length n (≥ 3), all of material `m`: solve_periodic with the factors from
-/// the tables (MaterialCoefficients::UniformLines).
+/// Periodic lines of length n (≥ 3) with the same factors (a line of one material, from
+/// UniformLines, or one line from OddLineTables): solve_periodic without divisions or look-ups.
 template <class Real>
-void solve_periodic_uniform(const typename MaterialCoefficients<Real>::UniformLines& lines,
-                            std::size_t m, std::size_t w, Real* __restrict u, std::size_t stride,
-                            SweepScratch<Real>& scratch) {
-  const std::size_t n = lines.n;
-  const Real* __restrict alpha = lines.alpha.data() + m * n;
-  const Real* __restrict beta = lines.beta.data() + m * n;
-  const Real* __restrict weight = lines.weight.data() + m * n;
-  const Real* __restrict upper = lines.upper.data() + m * n;
-  const Real* __restrict z = lines.correction.data() + m * n;
+void solve_periodic_factored(const LineFactors<Real>& factors, std::size_t n, std::size_t w,
+                             Real* __restrict u, std::size_t stride, SweepScratch<Real>& scratch) {
+  const Real* __restrict alpha = factors.alpha;
+  const Real* __restrict beta = factors.beta;
+  const Real* __restrict weight = factors.weight;
+  const Real* __restrict upper = factors.upper;
+  const Real* __restrict z = factors.correction;
   Real* __restrict sum = scratch.lane(0);
   Real* __restrict y = scratch.lane(1);
   Real* __restrict fact = scratch.lane(2);
@@ -196,8 +194,8 @@ void solve_periodic_uniform(const typename MaterialCoefficients<Real>::UniformLi
   }
   {
     Real* __restrict up = u + (n - 1) * stride;
-    const Real r = lines.ratio[m];
-    const Real scale = lines.scale[m];
+    const Real r = factors.ratio;
+    const Real scale = factors.scale;
     const Real zl = z[n - 1];
     for (std::size_t l = 0; l < w; ++l) {
       fact[l] = (sum[l] + r * up[l]) * scale;
@@ -215,6 +213,21 @@ void solve_periodic_uniform(const typename MaterialCoefficients<Real>::UniformLi
       up[l] = yp - fact[l] * zp;
     }
   }
+}
+
+/// Periodic lines of length n (≥ 3), all of material `m`: their factors from the tables
+/// (MaterialCoefficients::UniformLines).
+template <class Real>
+void solve_periodic_uniform(const typename MaterialCoefficients<Real>::UniformLines& lines,
+                            std::size_t m, std::size_t w, Real* u, std::size_t stride,
+                            SweepScratch<Real>& scratch) {
+  const std::size_t n = lines.n;
+  const std::size_t at = m * n;
+  const LineFactors<Real> factors{
+      lines.alpha.data() + at, lines.beta.data() + at,       lines.weight.data() + at,
+      lines.upper.data() + at, lines.correction.data() + at, lines.ratio[m],
+      lines.scale[m]};
+  solve_periodic_factored(factors, n, w, u, stride, scratch);
 }
 
 /// split_lines for lines side by side (lane l's ids at ids[p·stride + l]).
@@ -473,7 +486,9 @@ void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::
       scatter_rows(nx, w, line, rows);
     }
     for (std::size_t o = 0; o < split.odd_count; ++o) {
-      solve_periodic(nx, 1, aside + o * nx, 1, rows_ids + odd[o] * nx, 1, materials, scratch);
+      const LineFactors<Real> factors =
+          scratch.odd_lines.find(materials, nx, rows_ids + odd[o] * nx, 1);
+      solve_periodic_factored(factors, nx, 1, aside + o * nx, 1, scratch);
       std::copy(aside + o * nx, aside + (o + 1) * nx, rows + odd[o] * nx);
     }
   }

@@ -85,6 +85,9 @@ struct MaterialCoefficients {
   };
   UniformLines lines_x;
   UniformLines lines_y;
+  /// Names the step's tables, a new number at each set_step (never 0, never shared with other
+  /// coefficients): factors derived from them (OddLineTables) are valid while it stays the same.
+  std::uint64_t serial = 0;
 
   MaterialCoefficients();
   void assign(std::span<const Material> materials, const Diffusion3dBoundary& boundary);
@@ -95,6 +98,51 @@ struct MaterialCoefficients {
   /// half-cell thicknesses `half_dz` (m) and the bottom's reciprocal factor `inv_bottom`.
   void set_step(Real dt, Real dt_over_dx2, std::span<const Real> half_dz, Real inv_bottom);
   std::size_t bytes() const;
+};
+
+/// The elimination factors of one periodic line, as UniformLines holds them per material:
+/// f_p = alpha_p·u_p + beta_p·f_{p−1}, y_0 = Σ weight_p·f_p, y_p = f_p + upper_p·y_{p+1}, and the
+/// Sherman–Morrison correction (correction_p, ratio, scale).
+template <class Real>
+struct LineFactors {
+  const Real* alpha;
+  const Real* beta;
+  const Real* weight;
+  const Real* upper;
+  const Real* correction;
+  Real ratio;
+  Real scale;
+};
+
+/// Factors of the periodic lines that are not of one material (those beside or across a
+/// channel), keyed by their ids. In skin the same few such lines recur row after row and plane
+/// after plane (a channel's cross-section), so each is factored once per step and then solved
+/// like a line of one material, without a division or a look-up per cell. Whether a line is
+/// found or factored anew, its factors are the same bits, so results do not depend on what the
+/// tables held before.
+template <class Real>
+class OddLineTables {
+ public:
+  /// The factors of the periodic line of n (≥ 3) cells with ids ids[p·id_stride], valid until
+  /// the materials' next set_step.
+  LineFactors<Real> find(const MaterialCoefficients<Real>& materials, std::size_t n,
+                         const std::uint8_t* ids, std::size_t id_stride);
+  /// The most lines kept (diffusion3d_bytes counts them): enough for the distinct chords of
+  /// several channels; beyond, the oldest is factored again when it recurs.
+  static constexpr std::size_t k_capacity = k_odd_line_tables;
+  std::size_t bytes() const;
+
+ private:
+  struct Entry {
+    std::uint64_t serial = 0;
+    std::vector<std::uint8_t> ids;
+    std::vector<Real> values;  // alpha, beta, weight, upper, correction: n each
+    Real ratio = 0;
+    Real scale = 0;
+  };
+  std::vector<Entry> m_entries;
+  std::size_t m_replace = 0;
+  std::vector<std::uint8_t> m_key;
 };
 
 /// One thread's working arrays, sized by scratch_sizes and reused by every sweep.
@@ -108,6 +156,7 @@ struct SweepScratch {
   std::vector<Real> odd;    ///< lines of a block solved apart, [position][line]
   std::vector<std::uint8_t> odd_ids;
   std::vector<double> sums;
+  OddLineTables<Real> odd_lines;
 
   explicit SweepScratch(const ScratchSizes& sizes);
   std::size_t bytes() const;
