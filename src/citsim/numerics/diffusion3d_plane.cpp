@@ -189,8 +189,8 @@ void PlaneSweep<Real>::solve_aside(const std::uint8_t* plane_ids,
     const std::size_t w =
         mode.split.tabulated ? mode.split.odd_count : std::min(strip, m_nx - s * strip);
     if (w == 0) continue;
-    solve_lines_in_full(n, w, m_apart.data() + mode.first_lane, lanes,
-                        m_apart_ids.data() + mode.first_lane, lanes, materials, scratch);
+    solve_lines_apart(n, w, m_apart.data() + mode.first_lane, lanes,
+                      m_apart_ids.data() + mode.first_lane, lanes, materials, scratch);
   }
 }
 

@@ -512,6 +512,23 @@ void solve_lines_in_full(std::size_t n, std::size_t w, Real* u, std::size_t stri
   solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
 }
 
+template <class Real>
+void solve_lines_apart(std::size_t n, std::size_t w, Real* u, std::size_t stride,
+                       const std::uint8_t* ids, std::size_t id_stride,
+                       const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch) {
+  bool alike = n >= 3;
+  for (std::size_t p = 0; p < n && alike; ++p) {
+    const std::uint8_t* row = ids + p * id_stride;
+    for (std::size_t l = 1; l < w; ++l) alike = alike && row[l] == row[0];
+  }
+  if (!alike) {
+    solve_periodic(n, w, u, stride, ids, id_stride, materials, scratch);
+    return;
+  }
+  const LineFactors<Real> factors = scratch.odd_lines.find(materials, n, ids, id_stride);
+  solve_periodic_factored(factors, n, w, u, stride, scratch);
+}
+
 namespace {
 
 /// Row p of the column systems for w adjacent columns. The first row couples to the outside
@@ -641,6 +658,9 @@ StepBalance sweep_z_plane(const ZSweep<Real>& z, Real* field, const std::uint8_t
   template void sweep_x_rows<Real>(std::size_t, std::size_t, std::size_t, std::size_t, Real*,      \
                                    const std::uint8_t*, const MaterialCoefficients<Real>&, Real,   \
                                    SweepScratch<Real>&);                                           \
+  template void solve_lines_apart<Real>(std::size_t, std::size_t, Real*, std::size_t,              \
+                                        const std::uint8_t*, std::size_t,                          \
+                                        const MaterialCoefficients<Real>&, SweepScratch<Real>&);   \
   template void solve_lines_in_full<Real>(std::size_t, std::size_t, Real*, std::size_t,            \
                                           const std::uint8_t*, std::size_t,                        \
                                           const MaterialCoefficients<Real>&, SweepScratch<Real>&); \

@@ -208,6 +208,14 @@ void solve_lines_in_full(std::size_t n, std::size_t w, Real* u, std::size_t stri
                          const std::uint8_t* ids, std::size_t id_stride,
                          const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch);
 
+/// The same for lines set aside from a plane: lines whose ids all match the first line's take
+/// that line's factors from `scratch`'s OddLineTables, side by side (a channel's neighbouring
+/// lines in skin are often alike); others are solved in full.
+template <class Real>
+void solve_lines_apart(std::size_t n, std::size_t w, Real* u, std::size_t stride,
+                       const std::uint8_t* ids, std::size_t id_stride,
+                       const MaterialCoefficients<Real>& materials, SweepScratch<Real>& scratch);
+
 /// What the z sweep needs besides the field and the step's face tables (MaterialCoefficients::
 /// set_step): layer thicknesses (m), the step (s) and u_outside.
 template <class Real>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The factors kept for lines that are not of one material (OddLineTables): they solve a line as
 // the full elimination does, follow the step, and give the same bits whatever they held before.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -114,6 +115,44 @@ TEST(OddLineTables, MoreLinesThanTheyKeepGiveTheSameFactors) {
     EXPECT_EQ(a.scale, b.scale);
   }
   EXPECT_LE(kept.bytes(), detail::k_odd_line_tables * k_nx * (5 * sizeof(double) + 2) + k_nx);
+}
+
+/// Lines side by side along y (lane l's cell p at p·w + l), as a plane sets them aside.
+TEST(OddLineTables, LinesSetApartAlikeAgreeWithTheFullSolve) {
+  const std::size_t n = 24;
+  const std::size_t w = 5;
+  const auto coefficients = coefficients_for(40);
+  std::vector<std::uint8_t> ids(n * w, testing::k_bulk);
+  for (std::size_t l = 0; l < w; ++l) {
+    ids[7 * w + l] = testing::k_channel;  // every line crosses the same channel
+    ids[8 * w + l] = testing::k_channel;
+  }
+  std::vector<double> start(n * w);
+  for (std::size_t c = 0; c < start.size(); ++c) start[c] = 0.3 + 0.2 * std::cos(0.51 * double(c));
+  const auto solve = [&](bool apart, const std::vector<std::uint8_t>& line_ids) {
+    auto scratch = fresh_scratch();
+    std::vector<double> u = start;
+    if (apart) {
+      detail::solve_lines_apart(n, w, u.data(), w, line_ids.data(), w, coefficients, scratch);
+    } else {
+      detail::solve_lines_in_full(n, w, u.data(), w, line_ids.data(), w, coefficients, scratch);
+    }
+    return u;
+  };
+  const auto alike = solve(true, ids);
+  const auto full = solve(false, ids);
+  double largest = 0;
+  for (std::size_t c = 0; c < full.size(); ++c) {
+    largest = std::max(largest, std::abs(alike[c] - full[c]) / std::abs(full[c]));
+  }
+  EXPECT_LT(largest, 1e-13);
+  EXPECT_GT(largest, 0.0);  // the factors' arithmetic differs in rounding: that path ran
+  EXPECT_GT(std::abs(full[7 * w] - start[7 * w]), 1e-3);
+  // One line unlike the others: all solved in full, the same bits as solve_lines_in_full.
+  ids[3 * w + 2] = testing::k_barrier;
+  const auto unlike = solve(true, ids);
+  const auto unlike_full = solve(false, ids);
+  EXPECT_EQ(std::memcmp(unlike.data(), unlike_full.data(), unlike.size() * sizeof(double)), 0);
 }
 
 }  // namespace
