@@ -151,7 +151,8 @@ bool Diffusion3d<Real>::step_two_pass(Real dt, StepBalance& balance) {
   const std::size_t split = detail::PlaneSweep<Real>::split_row(ny, x_block);
   const std::size_t parts = split < ny ? 2 : 1;
   const std::array<std::size_t, 3> part_rows = {0, split, ny};
-  const bool parallel = m_grid.size() >= detail::k_min_parallel_voxels;
+  const bool parallel =
+      m_grid.size() >= detail::k_min_parallel_voxels && plane >= detail::k_min_parallel_plane;
   const std::size_t team =
       parallel ? std::min<std::size_t>(static_cast<std::size_t>(omp_get_max_threads()), parts) : 1;
   // Classes per strip, not per thread: which grids take this path, and every factor, must not

@@ -123,6 +123,10 @@ inline constexpr std::size_t k_two_pass_strip = 128;
 /// Grids smaller than this run each sweep on one thread: a step then takes less time than
 /// waking a team (and far less than a team competing with other processes for the cores).
 inline constexpr std::size_t k_min_parallel_voxels = std::size_t{1} << 15;
+/// The two-pass step's threads meet at a barrier once per plane: below 128 × 128 cells a plane
+/// is too little work between barriers, and two threads ran slower than one (96 × 96: 330
+/// against 380–480 M/s; 128 × 128: 434 against 400; docs/performance.md, session 7).
+inline constexpr std::size_t k_min_parallel_plane = std::size_t{1} << 14;
 /// The most lanes one block of lines solves side by side (the widest of the strips above).
 inline constexpr std::size_t k_max_block_lanes = k_y_strip;
 /// Lines not of one material whose factors a thread keeps (OddLineTables).

@@ -192,10 +192,11 @@ TEST(Diffusion3d, AgreesWithTheExplicitReference) {
 }
 
 TEST(Diffusion3d, SameBitsForOneAndTwoThreads) {
-  // Large enough for the sweeps to run on a team of threads; odd sizes, so that the threads'
-  // shares of planes differ.
-  const Grid3d grid(45, 33, 10e-6, graded_dz(3, 20, 1e-6, 1.3));
+  // Large enough for the sweeps (and the two-pass step's planes) to run on a team of threads;
+  // odd sizes, so that the threads' shares of planes differ.
+  const Grid3d grid(131, 127, 10e-6, graded_dz(3, 20, 1e-6, 1.3));
   ASSERT_GE(grid.size(), detail::k_min_parallel_voxels);
+  ASSERT_GE(grid.nx() * grid.ny(), detail::k_min_parallel_plane);
   Diffusion3dBoundary boundary;
   boundary.top_transfer_m_s = 1e-6;
   boundary.outside_potential = 1.0;
