@@ -9,7 +9,9 @@
 // at least 4× the LLC, with the fraction of the roofline; (c) the implicit kernel's (voxel3d's
 // default) voxel-iterations per second of conjugate gradients, double, 1 and 2 threads, on the
 // same two regimes (59 bytes per voxel-iteration, see k_implicit_bytes_per_iteration); (d) the
-// explicit reference's voxel-updates per second on the same two grids.
+// explicit reference's voxel-updates per second on the same two grids. The LOD step runs planes
+// under 128 × 128 cells on one thread (numerics::detail::k_min_parallel_plane), so its in-cache
+// "threads:2" figures are the one-thread kernel measured against the two-thread triad.
 //
 // Bytes a LOD step must move per voxel: the step is two passes over the field (Diffusion3d's
 // two-pass form). The column classes are kept from step to step while the ids do not change
