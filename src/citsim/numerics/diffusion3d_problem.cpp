@@ -78,11 +78,12 @@ std::size_t diffusion3d_bytes(std::size_t nx, std::size_t ny, std::size_t nz,
   const std::size_t fixed = cells * (real_bytes + 1) + 4 * k_max_materials * real_bytes +
                             faces * real_bytes + 2 * nz * real_bytes + ny * 3 * sizeof(double);
   const detail::ScratchSizes s = detail::scratch_sizes(nx, ny, nz, real_bytes);
-  // The odd x lines' factors: five reals and an id per cell of each line kept.
+  // The odd lines' factors (x or y lines): five reals and an id per cell of each line kept,
+  // and the key being looked up.
   const std::size_t per_thread =
       (s.upper + s.correction + s.gathered + detail::k_lane_arrays * s.lanes + s.odd) * real_bytes +
       s.gathered + s.odd + s.sums * sizeof(double) +
-      detail::k_odd_line_tables * nx * (5 * real_bytes + 2);
+      (detail::k_odd_line_tables * (5 * real_bytes + 1) + 1) * std::max(nx, ny);
   // The two-pass step: every column's class, each (row, strip)'s shared class, three balance
   // sums per part of a plane and column of x, per strip at most max_column_classes(strip·ny)
   // classes (trie nodes of 16 bytes and their leaf numbers, twice for the vectors' growth; the
