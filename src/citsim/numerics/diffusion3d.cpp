@@ -285,6 +285,8 @@ StepBalance Diffusion3d<Real>::step(double dt_s) {
     throw std::invalid_argument("Diffusion3d: the time step must be positive, got " +
                                 std::to_string(dt_s));
   }
+  assert(detail::outside_inactive_parallel_regions() &&
+         "a kernel step inside an inactive OpenMP region starts fresh threads for each region");
   ensure_scratch(static_cast<std::size_t>(omp_get_max_threads()));
   const Real inv_bottom = m_boundary.bottom == BottomBoundary::zero_potential
                               ? Real(0)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -612,6 +613,8 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
     throw std::invalid_argument("Diffusion3dImplicit: the time step must be positive, got " +
                                 std::to_string(dt_s));
   }
+  assert(detail::outside_inactive_parallel_regions() &&
+         "a kernel step inside an inactive OpenMP region starts fresh threads for each region");
   validate_material_ids(m_ids, m_materials.size());
   const Stencil s(m_grid, m_materials, m_boundary, m_ids.data(), dt_s, m_plain_columns);
   m_plain_fraction = s.plain_fraction();
@@ -664,14 +667,36 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
     return correction[block_of_i[i] + mx * (block_of_j[j] + coarse_grid.my * k)];
   };
 
-  // r = F(u), z = P⁻¹ r (columns, then the coarse correction), p = z.
+  // r = F(u), then scaled by a power of two to a largest |r| in [1, 2): p is stored in float,
+  // and a field that has decayed far (1e-44 after a day of clearance) would otherwise leave
+  // p·Ap at zero and the step at NaN. A power of two scales every product exactly, so the
+  // arithmetic is otherwise the same bits; u takes alpha·scale·p.
+  std::vector<double> largest_of(ny, 0.0);
+#pragma omp parallel for schedule(static) if (parallel)
+  for (std::size_t j = 0; j < ny; ++j) {
+    double largest = 0;
+    for (std::size_t k = 0; k < nz; ++k) {
+      double* rk = r + k * s.plane + j * nx;
+      s.flux_row(j, k, u, rk);
+      for (std::size_t i = 0; i < nx; ++i) largest = std::max(largest, std::abs(rk[i]));
+    }
+    largest_of[j] = largest;
+  }
+  const double largest = *std::max_element(largest_of.begin(), largest_of.end());
+  const int exponent = largest > 0 && std::isfinite(largest) ? std::ilogb(largest) : 0;
+  const double scale = std::ldexp(1.0, exponent);
+  const double inverse_scale = std::ldexp(1.0, -exponent);
+  // z = P⁻¹ r (columns, then the coarse correction), p = z.
 #pragma omp parallel if (parallel)
   {
     const detail::FlushSubnormals flush;
     ColumnScratch scratch(nz);
 #pragma omp for schedule(static)
     for (std::size_t j = 0; j < ny; ++j) {
-      for (std::size_t k = 0; k < nz; ++k) s.flux_row(j, k, u, r + k * s.plane + j * nx);
+      for (std::size_t k = 0; k < nz; ++k) {
+        double* rk = r + k * s.plane + j * nx;
+        for (std::size_t i = 0; i < nx; ++i) rk[i] *= inverse_scale;
+      }
       sum_rows(j);
       double rz = 0;
       solve_columns(s, j, r, scratch, [&](std::size_t c, double z, std::size_t, std::size_t) {
@@ -717,6 +742,7 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
     double pq = 0;
     for (std::size_t j = 0; j < ny; ++j) pq += rz_of[j];
     const double alpha = rz / pq;
+    const double alpha_u = alpha * scale;
 #pragma omp parallel if (parallel)
     {
       const detail::FlushSubnormals flush;
@@ -728,7 +754,7 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
           s.apply_row(j, k, p, q.data());
           const std::size_t base = k * s.plane + j * nx;
           for (std::size_t i = 0; i < nx; ++i) {
-            u[base + i] += alpha * static_cast<double>(p[base + i]);
+            u[base + i] += alpha_u * static_cast<double>(p[base + i]);
             r[base + i] -= alpha * q[i];
           }
         }

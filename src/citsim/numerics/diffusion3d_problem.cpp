@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "citsim/numerics/diffusion3d_problem.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -51,6 +53,10 @@ void validate_material_ids(std::span<const std::uint8_t> ids, std::size_t materi
 }
 
 namespace detail {
+
+bool outside_inactive_parallel_regions() {
+  return omp_get_level() == omp_get_active_level();
+}
 
 ScratchSizes scratch_sizes(std::size_t nx, std::size_t ny, std::size_t nz, std::size_t real_bytes) {
   const std::size_t x_lines = std::min(x_block(real_bytes), ny);

@@ -134,6 +134,12 @@ inline constexpr std::size_t k_odd_line_tables = 16;
 /// Per-lane arrays in a thread's scratch.
 inline constexpr std::size_t k_lane_arrays = 8;
 
+/// False inside an inactive OpenMP region (a team of one, as `parallel if (false)` makes): there
+/// libgomp takes the kernels' own regions for nested ones and starts fresh threads for every one
+/// of them (133,405 thread starts in one voxel3d run of the default example, before simulate()
+/// stopped wrapping it so). The kernels' steps assert it in debug builds.
+bool outside_inactive_parallel_regions();
+
 /// Element counts of one thread's sweep scratch (see diffusion3d_sweeps.hpp).
 struct ScratchSizes {
   std::size_t upper = 0;       ///< reals: eliminated upper diagonal, [position][lane]

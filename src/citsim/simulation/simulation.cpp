@@ -122,18 +122,25 @@ SimulationResult simulate(const core::Scenario& scenario, const Catalogs& catalo
   const bool side_by_side =
       count > 1 && scenario.simulation.transport == core::TransportFidelity::homogenized;
   std::vector<AreaResult> areas(count);
-  // An exception must not leave an OpenMP region: keep the first and rethrow after it.
-  std::exception_ptr failure;
-#pragma omp parallel for schedule(dynamic, 1) if (side_by_side)
-  for (std::size_t a = 0; a < count; ++a) {
-    try {
-      areas[a] = simulate_area(a);
-    } catch (...) {
+  if (!side_by_side) {
+    // Not inside a parallel region, even an inactive one (`if (false)`): libgomp would treat
+    // the kernel's regions as nested and start fresh threads for each (133,405 thread
+    // creations in a voxel3d run of the default example; docs/performance.md).
+    for (std::size_t a = 0; a < count; ++a) areas[a] = simulate_area(a);
+  } else {
+    // An exception must not leave an OpenMP region: keep the first and rethrow after it.
+    std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::size_t a = 0; a < count; ++a) {
+      try {
+        areas[a] = simulate_area(a);
+      } catch (...) {
 #pragma omp critical(citsim_simulate_failure)
-      if (!failure) failure = std::current_exception();
+        if (!failure) failure = std::current_exception();
+      }
     }
+    if (failure) std::rethrow_exception(failure);
   }
-  if (failure) std::rethrow_exception(failure);
   result.areas = std::move(areas);
   result.sources = cited_sources(scenario, catalogs);
   return result;

@@ -195,8 +195,8 @@ AbsorptionCurves simulate_absorption(const core::Scenario& scenario,
     auto channelled = run_voxel3d(scenario, catalogs, device, input, area, true);
     curves.intact = intact.absorption.samples;
     curves.with_channels = channelled.absorption.samples;
-    curves.mass_balance_error =
-        std::max(intact.absorption.mass_balance_error, channelled.absorption.mass_balance_error);
+    curves.mass_balance_error = transport::worse_balance_error(
+        intact.absorption.mass_balance_error, channelled.absorption.mass_balance_error);
     area.voxel_fields = std::move(channelled);
   } else {
     const auto intact = transport::simulate_homogenized(input, p);
@@ -204,7 +204,8 @@ AbsorptionCurves simulate_absorption(const core::Scenario& scenario,
     const auto channelled = transport::simulate_homogenized(input, p);
     curves.intact = intact.samples;
     curves.with_channels = channelled.samples;
-    curves.mass_balance_error = std::max(intact.mass_balance_error, channelled.mass_balance_error);
+    curves.mass_balance_error =
+        transport::worse_balance_error(intact.mass_balance_error, channelled.mass_balance_error);
   }
 
   for (auto& session : area.sessions) {

@@ -200,8 +200,8 @@ HomogenizedResult simulate_homogenized(const HomogenizedInput& input,
     if (!input.infinite_dose && s.applied > 0) {
       const double accounted =
           s.on_surface + s.in_stratum_corneum + s.in_viable_tissue + s.cleared + s.washed_off;
-      result.mass_balance_error =
-          std::max(result.mass_balance_error, std::abs(s.applied - accounted) / s.applied);
+      result.mass_balance_error = worse_balance_error(result.mass_balance_error,
+                                                      std::abs(s.applied - accounted) / s.applied);
     }
   };
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "citsim/anatomy/skin_model.hpp"
@@ -51,6 +54,12 @@ struct AbsorptionSample {
   /// Delivered past the stratum corneum: in viable tissue plus cleared.
   [[nodiscard]] double absorbed() const { return in_viable_tissue + cleared; }
 };
+
+/// The larger of two mass-balance errors, and NaN if either is: a field gone to NaN must not
+/// pass a bookkeeping check (std::max keeps its first argument against a NaN).
+inline double worse_balance_error(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? std::numeric_limits<double>::quiet_NaN() : std::max(a, b);
+}
 
 struct HomogenizedResult {
   std::vector<AbsorptionSample> samples;

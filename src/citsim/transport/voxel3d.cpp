@@ -320,8 +320,8 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
     if (!base.infinite_dose && s.applied > 0) {
       const double accounted =
           s.on_surface + s.in_stratum_corneum + s.in_viable_tissue + s.cleared + s.washed_off;
-      result.absorption.mass_balance_error = std::max(result.absorption.mass_balance_error,
-                                                      std::abs(s.applied - accounted) / s.applied);
+      result.absorption.mass_balance_error = worse_balance_error(
+          result.absorption.mass_balance_error, std::abs(s.applied - accounted) / s.applied);
     }
   };
 

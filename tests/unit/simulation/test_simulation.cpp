@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "citsim/core/scenario.hpp"
@@ -115,6 +117,31 @@ exposure_h = 1
   EXPECT_GT(lived.cleared, 2 * lived.out_bottom);
   // Without clearance more of the active is left in the skin at the end (72 h).
   EXPECT_GT(kept.in_viable_tissue, lived.in_viable_tissue);
+}
+
+TEST(Simulation, Voxel3dAreasRunOutsideAnyParallelRegion) {
+  // voxel3d keeps the threads for its kernel, so the areas run one after the other; they must
+  // not run inside an inactive OpenMP region either, where libgomp would start fresh threads for
+  // each of the kernel's regions (a debug build's kernel asserts it). Two tiny areas, one hour.
+  const std::string text = std::string(k_two_areas) + R"(
+[topical]
+product = "niacinamide"
+occluded = true
+exposure_h = 1
+[simulation]
+transport = "voxel3d"
+voxel_patch_mm = 0.1
+voxel_um = 20
+)";
+  auto scenario = core::parse_scenario(text, "s.toml");
+  scenario.protocol.sessions = 1;
+  const auto result = simulate(scenario, catalogs());
+  ASSERT_EQ(result.areas.size(), 2U);
+  for (const auto& area : result.areas) {
+    ASSERT_TRUE(area.absorption.has_value());
+    EXPECT_LT(area.absorption->mass_balance_error, 1e-6);
+    EXPECT_GT(area.absorption->with_channels.back().in_viable_tissue, 0.0);
+  }
 }
 
 }  // namespace
