@@ -77,6 +77,46 @@ void MaterialCoefficients<Real>::set_uniform_lines(std::size_t nx, std::size_t n
   lines_y.tabulate(*this, ny, y_split);
 }
 
+namespace {
+
+/// The elimination factors of one periodic line of n (≥ 3) cells (LineFactors' form), from
+/// solve_periodic's expressions: storage(p) is cell p's storage, face(p, q) the conductance of
+/// the face between cells p and q. Lines of one material and lines kept apart share it, so a
+/// line of one material gets the same bits either way.
+template <class Real, class Storage, class Face>
+void factor_periodic_line(std::size_t n, Storage storage, Face face, Real* al, Real* be, Real* we,
+                          Real* up, Real* z, Real& ratio, Real& scale) {
+  const Real gw = face(n - 1, 0);
+  const Real s0 = storage(0);
+  const Real b0 = s0 + gw + face(0, 1);
+  Real mult = Real(1) / (b0 + b0);
+  al[0] = s0 * mult;
+  be[0] = 0;
+  we[0] = 1;
+  up[0] = face(0, 1) * mult;
+  z[0] = -b0 * mult;
+  for (std::size_t p = 1; p < n; ++p) {
+    const bool last = p + 1 == n;
+    const Real s = storage(p);
+    const Real gup = face(p - 1, p);
+    const Real gdn = last ? Real(0) : face(p, p + 1);
+    const Real diagonal =
+        last ? s + gup + gw + gw * gw / b0 - gup * up[p - 1] : s + gup + gdn - gup * up[p - 1];
+    mult = Real(1) / diagonal;
+    al[p] = s * mult;
+    be[p] = gup * mult;
+    we[p] = we[p - 1] * up[p - 1];
+    up[p] = last ? Real(0) : gdn * mult;
+    z[p] = last ? (gup * z[p - 1] - gw) * mult : gup * z[p - 1] * mult;
+  }
+  // Back-substitute the correction vector once; it does not depend on the field.
+  for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
+  ratio = gw / b0;
+  scale = Real(1) / (Real(1) + z[0] + ratio * z[n - 1]);
+}
+
+}  // namespace
+
 template <class Real>
 void MaterialCoefficients<Real>::UniformLines::tabulate(const MaterialCoefficients& materials,
                                                         std::size_t length, std::size_t split_row) {
@@ -91,36 +131,15 @@ void MaterialCoefficients<Real>::UniformLines::tabulate(const MaterialCoefficien
     values->resize(count);
   }
   for (std::size_t m = 0; m < count; ++m) {
-    // solve_periodic's expressions with gup = gdn = gw = g and s the same on every row.
+    // Every cell of material m: the same storage and faces on every row.
     const Real s = materials.storage[m];
     const Real g = materials.lateral[m * count + m];
-    const Real b = s + g + g;
-    Real* al = alpha.data() + m * n;
     Real* be = beta.data() + m * n;
     Real* we = weight.data() + m * n;
     Real* up = upper.data() + m * n;
-    Real* z = correction.data() + m * n;
-    Real mult = Real(1) / (b + b);
-    al[0] = s * mult;
-    be[0] = 0;
-    we[0] = 1;
-    up[0] = g * mult;
-    z[0] = -b * mult;
-    for (std::size_t p = 1; p < n; ++p) {
-      const bool last = p + 1 == n;
-      const Real diagonal =
-          last ? s + g + g + g * g / b - g * up[p - 1] : s + g + g - g * up[p - 1];
-      mult = Real(1) / diagonal;
-      al[p] = s * mult;
-      be[p] = g * mult;
-      we[p] = we[p - 1] * up[p - 1];
-      up[p] = last ? Real(0) : g * mult;
-      z[p] = last ? (g * z[p - 1] - g) * mult : g * z[p - 1] * mult;
-    }
-    // Back-substitute the correction vector once; it does not depend on the field.
-    for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
-    ratio[m] = g / b;
-    scale[m] = Real(1) / (Real(1) + z[0] + ratio[m] * z[n - 1]);
+    factor_periodic_line(
+        n, [s](std::size_t) { return s; }, [g](std::size_t, std::size_t) { return g; },
+        alpha.data() + m * n, be, we, up, correction.data() + m * n, ratio[m], scale[m]);
     Real* ca = carry.data() + m * n;
     Real* ws = weight_split.data() + m * n;
     carry_weight[m] = 0;
@@ -167,42 +186,13 @@ LineFactors<Real> OddLineTables<Real>::find(const MaterialCoefficients<Real>& ma
   entry.serial = materials.serial;
   entry.ids = m_key;
   entry.values.resize(5 * n);
-  Real* al = entry.values.data();
-  Real* be = al + n;
-  Real* we = al + 2 * n;
-  Real* up = al + 3 * n;
-  Real* z = al + 4 * n;
-  // UniformLines::tabulate's expressions (solve_periodic's) with each cell's storage and faces.
+  Real* v = entry.values.data();
+  // UniformLines::tabulate's factors with each cell's storage and faces.
   const std::size_t count = materials.count;
-  const auto face = [&](std::size_t p, std::size_t q) {
-    return materials.lateral[m_key[p] * count + m_key[q]];
-  };
-  const Real gw = face(n - 1, 0);
-  const Real s0 = materials.storage[m_key[0]];
-  const Real b0 = s0 + gw + face(0, 1);
-  Real mult = Real(1) / (b0 + b0);
-  al[0] = s0 * mult;
-  be[0] = 0;
-  we[0] = 1;
-  up[0] = face(0, 1) * mult;
-  z[0] = -b0 * mult;
-  for (std::size_t p = 1; p < n; ++p) {
-    const bool last = p + 1 == n;
-    const Real s = materials.storage[m_key[p]];
-    const Real gup = face(p - 1, p);
-    const Real gdn = last ? Real(0) : face(p, p + 1);
-    const Real diagonal =
-        last ? s + gup + gw + gw * gw / b0 - gup * up[p - 1] : s + gup + gdn - gup * up[p - 1];
-    mult = Real(1) / diagonal;
-    al[p] = s * mult;
-    be[p] = gup * mult;
-    we[p] = we[p - 1] * up[p - 1];
-    up[p] = last ? Real(0) : gdn * mult;
-    z[p] = last ? (gup * z[p - 1] - gw) * mult : gup * z[p - 1] * mult;
-  }
-  for (std::size_t p = n - 1; p-- > 0;) z[p] += up[p] * z[p + 1];
-  entry.ratio = gw / b0;
-  entry.scale = Real(1) / (Real(1) + z[0] + entry.ratio * z[n - 1]);
+  factor_periodic_line(
+      n, [&](std::size_t p) { return materials.storage[m_key[p]]; },
+      [&](std::size_t p, std::size_t q) { return materials.lateral[m_key[p] * count + m_key[q]]; },
+      v, v + n, v + 2 * n, v + 3 * n, v + 4 * n, entry.ratio, entry.scale);
   return factors(entry);
 }
 
