@@ -683,7 +683,11 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
     largest_of[j] = largest;
   }
   const double largest = *std::max_element(largest_of.begin(), largest_of.end());
-  const int exponent = largest > 0 && std::isfinite(largest) ? std::ilogb(largest) : 0;
+  // Not below the smallest normal double: 2^−exponent would overflow (and r·z flushes there,
+  // so the iterations do not start).
+  const int exponent = largest >= std::numeric_limits<double>::min() && std::isfinite(largest)
+                           ? std::ilogb(largest)
+                           : 0;
   const double scale = std::ldexp(1.0, exponent);
   const double inverse_scale = std::ldexp(1.0, -exponent);
   // z = P⁻¹ r (columns, then the coarse correction), p = z.
