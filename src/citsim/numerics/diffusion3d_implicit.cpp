@@ -672,15 +672,19 @@ StepBalance Diffusion3dImplicit::step(double dt_s) {
   // p·Ap at zero and the step at NaN. A power of two scales every product exactly, so the
   // arithmetic is otherwise the same bits; u takes alpha·scale·p.
   std::vector<double> largest_of(ny, 0.0);
-#pragma omp parallel for schedule(static) if (parallel)
-  for (std::size_t j = 0; j < ny; ++j) {
-    double largest = 0;
-    for (std::size_t k = 0; k < nz; ++k) {
-      double* rk = r + k * s.plane + j * nx;
-      s.flux_row(j, k, u, rk);
-      for (std::size_t i = 0; i < nx; ++i) largest = std::max(largest, std::abs(rk[i]));
+#pragma omp parallel if (parallel)
+  {
+    const detail::FlushSubnormals flush;
+#pragma omp for schedule(static)
+    for (std::size_t j = 0; j < ny; ++j) {
+      double largest = 0;
+      for (std::size_t k = 0; k < nz; ++k) {
+        double* rk = r + k * s.plane + j * nx;
+        s.flux_row(j, k, u, rk);
+        for (std::size_t i = 0; i < nx; ++i) largest = std::max(largest, std::abs(rk[i]));
+      }
+      largest_of[j] = largest;
     }
-    largest_of[j] = largest;
   }
   const double largest = *std::max_element(largest_of.begin(), largest_of.end());
   // Not below the smallest normal double: 2^−exponent would overflow (and r·z flushes there,
