@@ -2,6 +2,7 @@
 #include "citsim/numerics/diffusion3d_plane.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "citsim/numerics/diffusion3d_wide.hpp"
 
@@ -98,58 +99,77 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::eliminate_rows_body(
   const std::size_t end = part == 0 ? m_split : n;
   Real* __restrict sum_all = part == 0 ? exchange.sum_first.data() : exchange.sum_second.data();
   Real* __restrict sum_split = exchange.sum_split.data();
-  for (std::size_t j = j_begin; j < j_end; ++j) {
-    Real* row = plane + j * m_nx;
-    Real* aside = exchange.aside.data() + j * m_lanes;
-    for (std::size_t s = 0; s < m_strips.size(); ++s) {
-      const Strip& mode = m_strips[s];
-      const std::size_t i0 = s * strip;
-      const std::size_t w = std::min(strip, m_nx - i0);
-      Real* __restrict up = row + i0;
+  const std::size_t nx = m_nx;
+  // Strip by strip, then a cache line of columns at a time down the block's rows, so that each
+  // column's running value and sums stay in registers from row to row.
+  constexpr std::size_t chunk = 64 / sizeof(Real);
+  for (std::size_t s = 0; s < m_strips.size(); ++s) {
+    const Strip& mode = m_strips[s];
+    const std::size_t i0 = s * strip;
+    const std::size_t w = std::min(strip, nx - i0);
+    for (std::size_t j = j_begin; j < j_end; ++j) {
+      const Real* up = plane + j * nx + i0;
+      Real* aside = exchange.aside.data() + j * m_lanes + mode.first_lane;
       if (!mode.split.tabulated) {
-        std::copy(up, up + w, aside + mode.first_lane);
-        continue;
-      }
-      for (std::size_t o = 0; o < mode.split.odd_count; ++o)
-        aside[mode.first_lane + o] = up[mode.odd[o]];
-      Real* __restrict sum = sum_all + i0;
-      const std::size_t at = mode.split.material * n + j;
-      const Real a = lines.alpha[at];
-      const Real wp = lines.weight[at];
-      Real* __restrict split_sum = sum_split + i0;
-      const Real ws = lines.weight_split[at];
-      if (j == start) {
-        // The first row of a part: from zero (the second part is corrected at the barrier).
-        for (std::size_t l = 0; l < w; ++l) {
-          up[l] = a * up[l];
-          sum[l] = wp * up[l];
-        }
-        if (part == 1) {
-          for (std::size_t l = 0; l < w; ++l) split_sum[l] = ws * up[l];
-        }
-        continue;
-      }
-      const Real b = lines.beta[at];
-      const Real* __restrict um = up - m_nx;
-      if (part == 0) {
-        for (std::size_t l = 0; l < w; ++l) {
-          const Real f = a * up[l] + b * um[l];
-          up[l] = f;
-          sum[l] += wp * f;
-        }
+        std::copy(up, up + w, aside);
       } else {
-        for (std::size_t l = 0; l < w; ++l) {
-          const Real f = a * up[l] + b * um[l];
-          up[l] = f;
-          sum[l] += wp * f;
-          split_sum[l] += ws * f;
-        }
+        for (std::size_t o = 0; o < mode.split.odd_count; ++o) aside[o] = up[mode.odd[o]];
       }
     }
-    if (j + 1 == end) {
-      Real* out = part == 0 ? exchange.end_first.data() : exchange.end_second.data();
-      std::copy(row, row + m_nx, out);
+    if (!mode.split.tabulated) continue;
+    const std::size_t at = mode.split.material * n;
+    const auto eliminate = [&](std::size_t l0, auto width) {
+      constexpr std::size_t c = decltype(width)::value;
+      Real f[c] = {};
+      Real total[c] = {};
+      Real total_split[c] = {};
+      Real* __restrict sum = sum_all + i0 + l0;
+      Real* __restrict split_sum = sum_split + i0 + l0;
+      for (std::size_t j = j_begin; j < j_end; ++j) {
+        Real* __restrict up = plane + j * nx + i0 + l0;
+        const Real a = lines.alpha[at + j];
+        const Real wp = lines.weight[at + j];
+        const Real ws = lines.weight_split[at + j];
+        if (j == start) {
+          // The first row of a part: from zero (the second part is corrected at the barrier).
+          for (std::size_t l = 0; l < c; ++l) {
+            f[l] = a * up[l];
+            total[l] = wp * f[l];
+            total_split[l] = ws * f[l];
+          }
+        } else {
+          if (j == j_begin) {
+            const Real* um = up - nx;
+            for (std::size_t l = 0; l < c; ++l) {
+              f[l] = um[l];
+              total[l] = sum[l];
+              total_split[l] = split_sum[l];
+            }
+          }
+          const Real b = lines.beta[at + j];
+          for (std::size_t l = 0; l < c; ++l) {
+            f[l] = a * up[l] + b * f[l];
+            total[l] += wp * f[l];
+            total_split[l] += ws * f[l];
+          }
+        }
+        for (std::size_t l = 0; l < c; ++l) up[l] = f[l];
+      }
+      for (std::size_t l = 0; l < c; ++l) sum[l] = total[l];
+      if (part == 1) {
+        for (std::size_t l = 0; l < c; ++l) split_sum[l] = total_split[l];
+      }
+    };
+    std::size_t l0 = 0;
+    for (; l0 + chunk <= w; l0 += chunk) {
+      eliminate(l0, std::integral_constant<std::size_t, chunk>{});
     }
+    for (; l0 < w; ++l0) eliminate(l0, std::integral_constant<std::size_t, 1>{});
+  }
+  if (j_begin < j_end && j_end == end) {
+    const Real* row = plane + (end - 1) * nx;
+    Real* out = part == 0 ? exchange.end_first.data() : exchange.end_second.data();
+    std::copy(row, row + nx, out);
   }
 }
 
@@ -258,48 +278,69 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::back_substitute_body(
       m_y[l] = part == 1 || !two_parts ? last : exchange.sum_split[l] + c * carry_weight_split;
     }
   }
-  for (std::size_t j = end; j-- > start;) {
-    Real* row = plane + j * nx;
-    const Real* apart = m_apart.data() + j * m_lanes;
+  // Blocks of rows upwards; in each strip, a cache line of columns at a time up the block's
+  // rows (the running values in registers), then each row's odd lanes and z elimination.
+  constexpr std::size_t block_rows = 8;
+  constexpr std::size_t chunk = 64 / sizeof(Real);
+  for (std::size_t j_end = end; j_end > start;) {
+    const std::size_t j_begin = j_end - std::min(block_rows, j_end - start);
     for (std::size_t s = 0; s < strips; ++s) {
       const Strip& mode = m_strips[s];
       const std::size_t i0 = s * strip;
       const std::size_t w = std::min(strip, nx - i0);
-      Real* __restrict up = row + i0;
       if (mode.split.tabulated) {
-        const std::size_t at = mode.split.material * n + j;
-        const Real zp = lines.correction[at];
-        Real* __restrict y = m_y.data() + i0;
-        const Real* __restrict fact = m_fact.data() + i0;
-        if (j + 1 == n) {
-          for (std::size_t l = 0; l < w; ++l) up[l] = y[l] - fact[l] * zp;
-        } else {
-          const Real e = lines.upper[at];
-          if (part == 1) {
-            const Real carry = lines.carry[at];
-            const Real* __restrict c = m_carry_in.data() + i0;
-            for (std::size_t l = 0; l < w; ++l) {
-              const Real yp = (up[l] + carry * c[l]) + e * y[l];
-              y[l] = yp;
-              up[l] = yp - fact[l] * zp;
-            }
-          } else {
-            for (std::size_t l = 0; l < w; ++l) {
-              const Real yp = up[l] + e * y[l];
-              y[l] = yp;
-              up[l] = yp - fact[l] * zp;
+        const std::size_t at = mode.split.material * n;
+        const auto substitute = [&](std::size_t l0, auto width) {
+          constexpr std::size_t c = decltype(width)::value;
+          Real y[c];
+          Real fact[c];
+          Real carry_in[c];
+          for (std::size_t l = 0; l < c; ++l) {
+            y[l] = m_y[i0 + l0 + l];
+            fact[l] = m_fact[i0 + l0 + l];
+            carry_in[l] = m_carry_in[i0 + l0 + l];
+          }
+          for (std::size_t j = j_end; j-- > j_begin;) {
+            Real* __restrict up = plane + j * nx + i0 + l0;
+            const Real zp = lines.correction[at + j];
+            if (j + 1 == n) {
+              for (std::size_t l = 0; l < c; ++l) up[l] = y[l] - fact[l] * zp;
+            } else if (part == 1) {
+              const Real e = lines.upper[at + j];
+              const Real carry = lines.carry[at + j];
+              for (std::size_t l = 0; l < c; ++l) {
+                y[l] = (up[l] + carry * carry_in[l]) + e * y[l];
+                up[l] = y[l] - fact[l] * zp;
+              }
+            } else {
+              const Real e = lines.upper[at + j];
+              for (std::size_t l = 0; l < c; ++l) {
+                y[l] = up[l] + e * y[l];
+                up[l] = y[l] - fact[l] * zp;
+              }
             }
           }
+          for (std::size_t l = 0; l < c; ++l) m_y[i0 + l0 + l] = y[l];
+        };
+        std::size_t l0 = 0;
+        for (; l0 + chunk <= w; l0 += chunk) {
+          substitute(l0, std::integral_constant<std::size_t, chunk>{});
         }
-        for (std::size_t o = 0; o < mode.split.odd_count; ++o) {
-          up[mode.odd[o]] = apart[mode.first_lane + o];
-        }
-      } else {
-        std::copy(apart + mode.first_lane, apart + mode.first_lane + w, up);
+        for (; l0 < w; ++l0) substitute(l0, std::integral_constant<std::size_t, 1>{});
       }
-      eliminate_z_row(classes[s], k, w, row_class[j * strips + s], class_of + j * nx + i0, up,
-                      plane_stride, u_out);
+      for (std::size_t j = j_end; j-- > j_begin;) {
+        Real* __restrict up = plane + j * nx + i0;
+        const Real* apart = m_apart.data() + j * m_lanes + mode.first_lane;
+        if (mode.split.tabulated) {
+          for (std::size_t o = 0; o < mode.split.odd_count; ++o) up[mode.odd[o]] = apart[o];
+        } else {
+          std::copy(apart, apart + w, up);
+        }
+        eliminate_z_row(classes[s], k, w, row_class[j * strips + s], class_of + j * nx + i0, up,
+                        plane_stride, u_out);
+      }
     }
+    j_end = j_begin;
   }
 }
 
