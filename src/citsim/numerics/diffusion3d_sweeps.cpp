@@ -440,6 +440,16 @@ LineSplit split_rows(std::size_t nx, std::size_t w, const std::uint8_t* ids, std
   return split_lines(w, same, first, odd);
 }
 
+/// Whether the odd rows of a block (rows_ids[odd[o]·nx …]) all have the same ids.
+inline bool odd_rows_alike(std::size_t nx, const std::uint8_t* rows_ids, const std::uint8_t* odd,
+                           std::size_t count) {
+  const std::uint8_t* first = rows_ids + odd[0] * nx;
+  for (std::size_t o = 1; o < count; ++o) {
+    if (!std::equal(first, first + nx, rows_ids + odd[o] * nx)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 template <class Real>
@@ -474,11 +484,22 @@ void sweep_x_rows(std::size_t nx, std::size_t /*ny*/, std::size_t j_begin, std::
       scatter_rows(nx, w, line, rows);
       continue;
     }
+    const bool wide = w == block && nx % block == 0 && wide_lines_active();
+    if (wide && split.odd_count > 0 && odd_rows_alike(nx, rows_ids, odd, split.odd_count)) {
+      // One id sequence apart (a channel's chord, row after row): its factors ride in their
+      // lanes of the wide solve.
+      const LineFactors<Real> factors =
+          scratch.odd_lines.find(materials, nx, rows_ids + odd[0] * nx, 1);
+      unsigned lanes = 0;
+      for (std::size_t o = 0; o < split.odd_count; ++o) lanes |= 1u << odd[o];
+      solve_rows_with_odd_lanes(lines, split.material, factors, lanes, nx, rows, line);
+      continue;
+    }
     Real* aside = scratch.odd.data();
     for (std::size_t o = 0; o < split.odd_count; ++o) {
       std::copy(rows + odd[o] * nx, rows + (odd[o] + 1) * nx, aside + o * nx);
     }
-    if (w == block && nx % block == 0 && wide_lines_active()) {
+    if (wide) {
       solve_uniform_rows(lines, split.material, nx, rows, line);
     } else {
       gather_rows(nx, w, rows, line);

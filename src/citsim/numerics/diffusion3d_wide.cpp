@@ -120,6 +120,10 @@ struct Lanes8 {
   CITSIM_AVX512 static Vec add(Vec a, Vec b) { return _mm512_add_pd(a, b); }
   CITSIM_AVX512 static Vec sub(Vec a, Vec b) { return _mm512_sub_pd(a, b); }
   CITSIM_AVX512 static Vec mul(Vec a, Vec b) { return _mm512_mul_pd(a, b); }
+  /// b in the lanes whose bit is set in `lanes`, a elsewhere.
+  CITSIM_AVX512 static Vec blend(unsigned lanes, Vec a, Vec b) {
+    return _mm512_mask_blend_pd(static_cast<__mmask8>(lanes), a, b);
+  }
   CITSIM_AVX512 static void transpose(Vec* r) { transpose8(r); }
 };
 
@@ -133,25 +137,39 @@ struct Lanes16 {
   CITSIM_AVX512 static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
   CITSIM_AVX512 static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
   CITSIM_AVX512 static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
+  CITSIM_AVX512 static Vec blend(unsigned lanes, Vec a, Vec b) {
+    return _mm512_mask_blend_ps(static_cast<__mmask16>(lanes), a, b);
+  }
   CITSIM_AVX512 static void transpose(Vec* r) { transpose16(r); }
 };
+
+/// of_line in every lane, or with Blend of_odd in the lanes set in `odd_lanes`.
+template <class L, bool Blend>
+CITSIM_AVX512 inline typename L::Vec pick(unsigned odd_lanes, typename L::Real of_line,
+                                          typename L::Real of_odd) {
+  if constexpr (Blend) {
+    return L::blend(odd_lanes, L::broadcast(of_line), L::broadcast(of_odd));
+  } else {
+    return L::broadcast(of_line);
+  }
+}
 
 /// solve_periodic_uniform (diffusion3d_sweeps.cpp) on W rows with one line per vector lane:
 /// the same operations in the same order, so the same bits. The elimination reads the rows a
 /// W × W tile at a time and keeps its values, [position][row], in `forward`; the back
-/// substitution writes the rows back tile by tile.
-template <class L>
-CITSIM_AVX512 void solve_uniform_rows_wide(
-    const typename MaterialCoefficients<typename L::Real>::UniformLines& lines, std::size_t m,
-    std::size_t nx, typename L::Real* rows, typename L::Real* forward) {
+/// substitution writes the rows back tile by tile. With `Blend`, the lanes set in `odd_lanes`
+/// take the factors `odd` instead (solve_periodic_factored's operations, the same bits).
+template <class L, bool Blend>
+CITSIM_AVX512 void solve_rows_wide(const LineFactors<typename L::Real>& line,
+                                   const LineFactors<typename L::Real>& odd, unsigned odd_lanes,
+                                   std::size_t n, std::size_t nx, typename L::Real* rows,
+                                   typename L::Real* forward) {
   using Vec = typename L::Vec;
+  using Real = typename L::Real;
   constexpr std::size_t w = L::width;
-  const std::size_t n = lines.n;
-  const auto* alpha = lines.alpha.data() + m * n;
-  const auto* beta = lines.beta.data() + m * n;
-  const auto* weight = lines.weight.data() + m * n;
-  const auto* upper = lines.upper.data() + m * n;
-  const auto* z = lines.correction.data() + m * n;
+  const auto factor = [&](const Real* of_line, const Real* of_odd, std::size_t i) CITSIM_AVX512 {
+    return pick<L, Blend>(odd_lanes, of_line[i], of_odd[i]);
+  };
   Vec tile[w];
   Vec f{};
   Vec sum{};
@@ -160,45 +178,71 @@ CITSIM_AVX512 void solve_uniform_rows_wide(
     L::transpose(tile);
     std::size_t q = 0;
     if (i0 == 0) {
-      f = L::mul(L::broadcast(alpha[0]), tile[0]);
+      f = L::mul(factor(line.alpha, odd.alpha, 0), tile[0]);
       sum = f;
       L::store(forward, f);
       q = 1;
     }
     for (; q < w; ++q) {
       const std::size_t i = i0 + q;
-      f = L::add(L::mul(L::broadcast(alpha[i]), tile[q]), L::mul(L::broadcast(beta[i]), f));
-      sum = L::add(sum, L::mul(L::broadcast(weight[i]), f));
+      f = L::add(L::mul(factor(line.alpha, odd.alpha, i), tile[q]),
+                 L::mul(factor(line.beta, odd.beta, i), f));
+      sum = L::add(sum, L::mul(factor(line.weight, odd.weight, i), f));
       L::store(forward + i * w, f);
     }
   }
-  const Vec fact =
-      L::mul(L::add(sum, L::mul(L::broadcast(lines.ratio[m]), f)), L::broadcast(lines.scale[m]));
+  const Vec fact = L::mul(L::add(sum, L::mul(pick<L, Blend>(odd_lanes, line.ratio, odd.ratio), f)),
+                          pick<L, Blend>(odd_lanes, line.scale, odd.scale));
   Vec y = f;
   for (std::size_t i0 = n; i0 > 0;) {
     i0 -= w;
     for (std::size_t q = w; q-- > 0;) {
       const std::size_t i = i0 + q;
       if (i + 1 < n) {
-        y = L::add(L::load(forward + i * w), L::mul(L::broadcast(upper[i]), y));
+        y = L::add(L::load(forward + i * w), L::mul(factor(line.upper, odd.upper, i), y));
       }
-      tile[q] = L::sub(y, L::mul(fact, L::broadcast(z[i])));
+      tile[q] = L::sub(y, L::mul(fact, factor(line.correction, odd.correction, i)));
     }
     L::transpose(tile);
     for (std::size_t b = 0; b < w; ++b) L::store(rows + b * nx + i0, tile[b]);
   }
 }
 
+template <class Real>
+LineFactors<Real> uniform_line(const typename MaterialCoefficients<Real>::UniformLines& lines,
+                               std::size_t m) {
+  const std::size_t at = m * lines.n;
+  return {lines.alpha.data() + at, lines.beta.data() + at,       lines.weight.data() + at,
+          lines.upper.data() + at, lines.correction.data() + at, lines.ratio[m],
+          lines.scale[m]};
+}
+
 }  // namespace
 
 void solve_uniform_rows(const MaterialCoefficients<double>::UniformLines& lines,
                         std::size_t material, std::size_t nx, double* rows, double* forward) {
-  solve_uniform_rows_wide<Lanes8>(lines, material, nx, rows, forward);
+  const LineFactors<double> line = uniform_line<double>(lines, material);
+  solve_rows_wide<Lanes8, false>(line, line, 0, lines.n, nx, rows, forward);
 }
 
 void solve_uniform_rows(const MaterialCoefficients<float>::UniformLines& lines,
                         std::size_t material, std::size_t nx, float* rows, float* forward) {
-  solve_uniform_rows_wide<Lanes16>(lines, material, nx, rows, forward);
+  const LineFactors<float> line = uniform_line<float>(lines, material);
+  solve_rows_wide<Lanes16, false>(line, line, 0, lines.n, nx, rows, forward);
+}
+
+void solve_rows_with_odd_lanes(const MaterialCoefficients<double>::UniformLines& lines,
+                               std::size_t material, const LineFactors<double>& odd,
+                               unsigned odd_lanes, std::size_t nx, double* rows, double* forward) {
+  solve_rows_wide<Lanes8, true>(uniform_line<double>(lines, material), odd, odd_lanes, lines.n, nx,
+                                rows, forward);
+}
+
+void solve_rows_with_odd_lanes(const MaterialCoefficients<float>::UniformLines& lines,
+                               std::size_t material, const LineFactors<float>& odd,
+                               unsigned odd_lanes, std::size_t nx, float* rows, float* forward) {
+  solve_rows_wide<Lanes16, true>(uniform_line<float>(lines, material), odd, odd_lanes, lines.n, nx,
+                                 rows, forward);
 }
 
 #else
@@ -208,6 +252,11 @@ void solve_uniform_rows(const MaterialCoefficients<double>::UniformLines&, std::
                         double*, double*) {}
 void solve_uniform_rows(const MaterialCoefficients<float>::UniformLines&, std::size_t, std::size_t,
                         float*, float*) {}
+void solve_rows_with_odd_lanes(const MaterialCoefficients<double>::UniformLines&, std::size_t,
+                               const LineFactors<double>&, unsigned, std::size_t, double*,
+                               double*) {}
+void solve_rows_with_odd_lanes(const MaterialCoefficients<float>::UniformLines&, std::size_t,
+                               const LineFactors<float>&, unsigned, std::size_t, float*, float*) {}
 
 #endif
 

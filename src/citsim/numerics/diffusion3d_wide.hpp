@@ -40,4 +40,14 @@ void solve_uniform_rows(const MaterialCoefficients<double>::UniformLines& lines,
 void solve_uniform_rows(const MaterialCoefficients<float>::UniformLines& lines,
                         std::size_t material, std::size_t nx, float* rows, float* forward);
 
+/// The same with the lines whose bits are set in `odd_lanes` (lane b: row b) of another id
+/// sequence, all with the factors `odd` (OddLineTables): each lane gets the bits
+/// solve_periodic_factored gives it alone.
+void solve_rows_with_odd_lanes(const MaterialCoefficients<double>::UniformLines& lines,
+                               std::size_t material, const LineFactors<double>& odd,
+                               unsigned odd_lanes, std::size_t nx, double* rows, double* forward);
+void solve_rows_with_odd_lanes(const MaterialCoefficients<float>::UniformLines& lines,
+                               std::size_t material, const LineFactors<float>& odd,
+                               unsigned odd_lanes, std::size_t nx, float* rows, float* forward);
+
 }  // namespace citsim::numerics::detail

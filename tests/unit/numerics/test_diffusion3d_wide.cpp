@@ -79,6 +79,59 @@ TEST(Diffusion3dWide, BlockOfOneMaterialGivesThePortableBitsInFloat) {
   expect_wide_block_matches_portable<float>();
 }
 
+/// Blocks of x rows with rows of another id sequence (a channel's chord): one such row, two
+/// alike (both take their factors in their lanes of the wide solve) and two unlike (set apart
+/// and solved alone): sweep_x_rows gives the portable bits, in every row.
+template <class Real>
+void expect_odd_lanes_match_portable() {
+  {
+    const WideLines on(true);
+    if (!detail::wide_lines_active()) GTEST_SKIP() << "no AVX-512 on this CPU";
+  }
+  constexpr std::size_t block = detail::x_block(sizeof(Real));
+  const std::size_t nx = 3 * block;
+  const std::size_t ny = 3 * block;
+  detail::MaterialCoefficients<Real> coefficients;
+  coefficients.assign(testing::stiff_materials(), Diffusion3dBoundary{});
+  const std::vector<Real> half_dz(1, Real(1e-6));
+  const Real dt = 40;
+  const Real dt_over_dx2 = dt / Real(1e-10);
+  coefficients.set_step(dt, dt_over_dx2, half_dz, Real(0));
+  coefficients.set_uniform_lines(nx, ny, ny);
+  std::vector<std::uint8_t> ids(nx * ny, testing::k_bulk);
+  const auto cross = [&](std::size_t j, std::size_t i) {
+    ids[j * nx + i] = testing::k_channel;
+    ids[j * nx + i + 1] = testing::k_channel;
+  };
+  cross(3, 5);          // block 0: one odd row
+  cross(block + 1, 7);  // block 1: two alike
+  cross(block + 6, 7);
+  cross(2 * block + 2, 4);  // block 2: two unlike
+  cross(2 * block + 5, 9);
+  std::vector<Real> plane(nx * ny);
+  for (std::size_t c = 0; c < plane.size(); ++c) {
+    plane[c] = Real(0.3) + Real(0.02) * static_cast<Real>((c * 5) % 11);
+  }
+  const auto sweep = [&](bool wide) {
+    const WideLines setting(wide);
+    detail::SweepScratch<Real> scratch(detail::scratch_sizes(nx, ny, 1, sizeof(Real)));
+    std::vector<Real> u = plane;
+    detail::sweep_x_rows(nx, ny, 0, ny, u.data(), ids.data(), coefficients, dt_over_dx2, scratch);
+    return u;
+  };
+  const std::vector<Real> wide = sweep(true);
+  EXPECT_TRUE(same_bits<Real>(wide, sweep(false)));
+  EXPECT_FALSE(same_bits<Real>(wide, plane));
+}
+
+TEST(Diffusion3dWide, OddRowsInTheirLanesGiveThePortableBitsInDouble) {
+  expect_odd_lanes_match_portable<double>();
+}
+
+TEST(Diffusion3dWide, OddRowsInTheirLanesGiveThePortableBitsInFloat) {
+  expect_odd_lanes_match_portable<float>();
+}
+
 /// Whole steps with channels (odd rows solved apart) on both LOD paths, wide on and off.
 template <class Real>
 void expect_steps_match_portable() {
