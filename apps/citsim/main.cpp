@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "citsim/core/error.hpp"
+#include "citsim/core/git_hash.hpp"
 #include "citsim/core/logging.hpp"
 #include "citsim/core/version.hpp"
 #include "commands.hpp"

@@ -498,6 +498,12 @@ run_citsim version --version
 check "--version exits 0 and prints 'citsim '" \
   "exit status $status; printed: $(excerpt "$tmp/version.out")" \
   test "$status" -eq 0 -a -n "$(grep '^citsim ' "$tmp/version.out")"
+# The hash is read at build time: taken when CMake configured, it named an older commit after
+# the next one.
+if head=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null); then
+  check "--version names the commit the source tree is at ($head)" \
+    "printed: $(excerpt "$tmp/version.out")" grep -q "($head" "$tmp/version.out"
+fi
 
 for pair in regions:cheek devices:roller-192 molecules:minoxidil concerns:melasma \
   contraindications:isotretinoin_6mo; do

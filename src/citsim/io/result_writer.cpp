@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "citsim/core/git_hash.hpp"
 #include "citsim/core/units.hpp"
 #include "citsim/core/version.hpp"
 #include "citsim/io/atomic_file.hpp"
