@@ -221,13 +221,7 @@ template <class Real>
 void solve_periodic_uniform(const typename MaterialCoefficients<Real>::UniformLines& lines,
                             std::size_t m, std::size_t w, Real* u, std::size_t stride,
                             SweepScratch<Real>& scratch) {
-  const std::size_t n = lines.n;
-  const std::size_t at = m * n;
-  const LineFactors<Real> factors{
-      lines.alpha.data() + at, lines.beta.data() + at,       lines.weight.data() + at,
-      lines.upper.data() + at, lines.correction.data() + at, lines.ratio[m],
-      lines.scale[m]};
-  solve_periodic_factored(factors, n, w, u, stride, scratch);
+  solve_periodic_factored(uniform_line_factors<Real>(lines, m), lines.n, w, u, stride, scratch);
 }
 
 /// split_lines for lines side by side (lane l's ids at ids[p·stride + l]).

@@ -114,6 +114,16 @@ struct LineFactors {
   Real scale;
 };
 
+/// The factors of the lines of material m.
+template <class Real>
+LineFactors<Real> uniform_line_factors(
+    const typename MaterialCoefficients<Real>::UniformLines& lines, std::size_t m) {
+  const std::size_t at = m * lines.n;
+  return {lines.alpha.data() + at, lines.beta.data() + at,       lines.weight.data() + at,
+          lines.upper.data() + at, lines.correction.data() + at, lines.ratio[m],
+          lines.scale[m]};
+}
+
 /// Factors of the periodic lines that are not of one material (those beside or across a
 /// channel), keyed by their ids. In skin the same few such lines recur row after row and plane
 /// after plane (a channel's cross-section), so each is factored once per step and then solved

@@ -208,41 +208,32 @@ CITSIM_AVX512 void solve_rows_wide(const LineFactors<typename L::Real>& line,
   }
 }
 
-template <class Real>
-LineFactors<Real> uniform_line(const typename MaterialCoefficients<Real>::UniformLines& lines,
-                               std::size_t m) {
-  const std::size_t at = m * lines.n;
-  return {lines.alpha.data() + at, lines.beta.data() + at,       lines.weight.data() + at,
-          lines.upper.data() + at, lines.correction.data() + at, lines.ratio[m],
-          lines.scale[m]};
-}
-
 }  // namespace
 
 void solve_uniform_rows(const MaterialCoefficients<double>::UniformLines& lines,
                         std::size_t material, std::size_t nx, double* rows, double* forward) {
-  const LineFactors<double> line = uniform_line<double>(lines, material);
+  const LineFactors<double> line = uniform_line_factors<double>(lines, material);
   solve_rows_wide<Lanes8, false>(line, line, 0, lines.n, nx, rows, forward);
 }
 
 void solve_uniform_rows(const MaterialCoefficients<float>::UniformLines& lines,
                         std::size_t material, std::size_t nx, float* rows, float* forward) {
-  const LineFactors<float> line = uniform_line<float>(lines, material);
+  const LineFactors<float> line = uniform_line_factors<float>(lines, material);
   solve_rows_wide<Lanes16, false>(line, line, 0, lines.n, nx, rows, forward);
 }
 
 void solve_rows_with_odd_lanes(const MaterialCoefficients<double>::UniformLines& lines,
                                std::size_t material, const LineFactors<double>& odd,
                                unsigned odd_lanes, std::size_t nx, double* rows, double* forward) {
-  solve_rows_wide<Lanes8, true>(uniform_line<double>(lines, material), odd, odd_lanes, lines.n, nx,
-                                rows, forward);
+  solve_rows_wide<Lanes8, true>(uniform_line_factors<double>(lines, material), odd, odd_lanes,
+                                lines.n, nx, rows, forward);
 }
 
 void solve_rows_with_odd_lanes(const MaterialCoefficients<float>::UniformLines& lines,
                                std::size_t material, const LineFactors<float>& odd,
                                unsigned odd_lanes, std::size_t nx, float* rows, float* forward) {
-  solve_rows_wide<Lanes16, true>(uniform_line<float>(lines, material), odd, odd_lanes, lines.n, nx,
-                                 rows, forward);
+  solve_rows_wide<Lanes16, true>(uniform_line_factors<float>(lines, material), odd, odd_lanes,
+                                 lines.n, nx, rows, forward);
 }
 
 #else
