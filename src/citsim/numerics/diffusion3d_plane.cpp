@@ -118,6 +118,9 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::eliminate_rows_body(
     }
     if (!mode.split.tabulated) continue;
     const std::size_t at = mode.split.material * n;
+    // Only the second part keeps the sums towards the split; the first must not even read
+    // them: the second part's thread writes them meanwhile.
+    const bool split_sums = part == 1;
     const auto eliminate = [&](std::size_t l0, auto width) {
       constexpr std::size_t c = decltype(width)::value;
       Real f[c] = {};
@@ -129,7 +132,7 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::eliminate_rows_body(
         Real* __restrict up = plane + j * nx + i0 + l0;
         const Real a = lines.alpha[at + j];
         const Real wp = lines.weight[at + j];
-        const Real ws = lines.weight_split[at + j];
+        const Real ws = split_sums ? lines.weight_split[at + j] : Real(0);
         if (j == start) {
           // The first row of a part: from zero (the second part is corrected at the barrier).
           for (std::size_t l = 0; l < c; ++l) {
@@ -143,7 +146,7 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::eliminate_rows_body(
             for (std::size_t l = 0; l < c; ++l) {
               f[l] = um[l];
               total[l] = sum[l];
-              total_split[l] = split_sum[l];
+              total_split[l] = split_sums ? split_sum[l] : Real(0);
             }
           }
           const Real b = lines.beta[at + j];
@@ -156,7 +159,7 @@ CITSIM_INLINE_BODY void PlaneSweep<Real>::eliminate_rows_body(
         for (std::size_t l = 0; l < c; ++l) up[l] = f[l];
       }
       for (std::size_t l = 0; l < c; ++l) sum[l] = total[l];
-      if (part == 1) {
+      if (split_sums) {
         for (std::size_t l = 0; l < c; ++l) split_sum[l] = total_split[l];
       }
     };
