@@ -46,6 +46,8 @@ class Diffusion3dImplicit {
   [[nodiscard]] std::span<const double> potential() const { return m_u; }
   std::span<std::uint8_t> material_ids() { return m_ids; }
   [[nodiscard]] std::span<const std::uint8_t> material_ids() const { return m_ids; }
+  /// Nothing to refresh: every step builds its stencil from the ids as they are then.
+  void materials_changed() {}
   [[nodiscard]] std::span<const Material> materials() const { return m_materials; }
   void set_materials(std::vector<Material> materials);
   void set_boundary(const Diffusion3dBoundary& boundary);

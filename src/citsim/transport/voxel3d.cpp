@@ -5,16 +5,13 @@
 #include <cmath>
 #include <numbers>
 #include <span>
-#include <type_traits>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "citsim/core/error.hpp"
 #include "citsim/core/rng.hpp"
-#include "citsim/numerics/diffusion3d.hpp"
-#include "citsim/numerics/diffusion3d_implicit.hpp"
-#include "citsim/numerics/diffusion3d_reference.hpp"
+#include "citsim/numerics/diffusion3d_kernel.hpp"
 
 namespace citsim::transport {
 
@@ -120,93 +117,32 @@ struct ChannelEvent {
   bool opens;
 };
 
-/// The explicit reference behind the LOD kernel's interface: a step of any length is taken as
-/// equal substeps no longer than the reference's stability limit, or only counted.
-class ExplicitSubsteps {
- public:
-  ExplicitSubsteps(numerics::Grid3d grid, std::vector<numerics::Material> materials,
-                   numerics::Diffusion3dBoundary boundary, bool count_only)
-      : m_reference(std::move(grid), std::move(materials), boundary), m_count_only(count_only) {}
-
-  std::span<double> potential() { return m_reference.potential(); }
-  std::span<std::uint8_t> material_ids() { return m_reference.material_ids(); }
-  void set_materials(std::vector<numerics::Material> materials) {
-    m_reference.set_materials(std::move(materials));
-    m_limit_known = false;
-  }
-  /// To be called after material ids were changed through material_ids().
-  void materials_changed() { m_limit_known = false; }
-
-  numerics::StepBalance step(double dt_s) {
-    // The limit is a pass over the grid, about one substep's cost: only when materials change.
-    if (!m_limit_known) {
-      m_limit_s = m_reference.stable_time_step_s();
-      m_limit_known = true;
-    }
-    const double n = std::isfinite(m_limit_s) ? std::max(1.0, std::ceil(dt_s / m_limit_s)) : 1.0;
-    const auto substeps = static_cast<std::uint64_t>(n);
-    m_substeps += substeps;
-    numerics::StepBalance balance;
-    if (m_count_only) return balance;
-    for (std::uint64_t i = 0; i < substeps; ++i) balance += m_reference.step(dt_s / n);
-    return balance;
-  }
-
-  std::uint64_t substeps() const { return m_substeps; }
-
- private:
-  numerics::Diffusion3dReference m_reference;
-  bool m_count_only;
-  bool m_limit_known = false;
-  double m_limit_s = 0;
-  std::uint64_t m_substeps = 0;
-};
-
 }  // namespace
 
 std::size_t voxel3d_bytes(const Voxel3dInput& input) {
   const std::size_t n = lateral_cells(input);
   const std::size_t nz = depth_spacing(input.base.skin, film_thickness_m(input.base)).size();
   // The kernel's own figure, plus one byte per voxel counting the channels open there.
-  const std::size_t kernel = input.kernel == Voxel3dKernel::implicit
-                                 ? numerics::diffusion3d_implicit_bytes(n, n, nz)
-                                 : numerics::diffusion3d_bytes(n, n, nz, sizeof(double));
+  const std::size_t kernel = numerics::diffusion3d_kernel_bytes(input.kernel, n, n, nz);
   return kernel + n * n * nz;
 }
 
 namespace {
 
-/// The voxel3d run on `Kernel`: numerics::Diffusion3d<double> or ExplicitSubsteps.
-template <class Kernel>
-Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& parameters) {
-  constexpr bool k_explicit = std::is_same_v<Kernel, ExplicitSubsteps>;
+/// The voxel3d run on one kernel, built by numerics::with_diffusion3d_kernel on `grid` with
+/// `materials` (in the order of MaterialId).
+template <numerics::Diffusion3dKernel Kernel>
+Voxel3dResult run_on(Kernel& solver, const Voxel3dInput& input,
+                     const TransportParameters& parameters, const numerics::Grid3d& grid,
+                     std::vector<numerics::Material> materials, double film_cell_m) {
+  // A kernel that splits each step into steps of its own (the explicit reference at its
+  // stability limit) takes voxel3d's steps undivided and counts its own.
+  constexpr bool k_own_substeps = requires {
+    solver.substeps();
+  };
   const HomogenizedInput& base = input.base;
-  const std::size_t n = lateral_cells(input);
-  const double film_cell_m = film_thickness_m(base);
-  numerics::Grid3d grid(n, n, input.patch_side_m / static_cast<double>(n),
-                        depth_spacing(base.skin, film_cell_m));
   const MoleculeInSkin& m = base.molecule;
-  std::vector<numerics::Material> materials = {
-      {m.stratum_corneum.partition, m.stratum_corneum.conductivity_m2_s(), 0, 1},
-      {1, m.viable_epidermis.conductivity_m2_s(), 0, 1},
-      {1, m.dermis.conductivity_m2_s(), 0, 1},
-      {1, m.dermis.conductivity_m2_s(), m.clearance_rate_per_s, 1},
-      {1, m.aqueous_diffusivity_m2_s, 0, 1},
-      k_no_film};
-  // The film is the top plane of the grid, so its exchange with the skin is implicit like any
-  // other face; its storage is its liquid volume over the cell's (it concentrates as it dries).
-  numerics::Diffusion3dBoundary boundary;
-  boundary.top = numerics::TopBoundary::no_flux;
-  boundary.bottom = numerics::BottomBoundary::zero_potential;
-  Kernel solver = [&] {
-    if constexpr (k_explicit) {
-      return Kernel(grid, materials, boundary,
-                    input.kernel == Voxel3dKernel::explicit_reference_count_only);
-    } else {
-      return Kernel(grid, materials, boundary);
-    }
-  }();
-
+  const std::size_t n = grid.nx();
   std::vector<std::uint8_t> layer_of_plane(grid.nz(), k_film);
   std::size_t sc_planes = 0;
   for (std::size_t k = 1; k < grid.nz(); ++k) {
@@ -249,7 +185,7 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
   auto set_material = [&](std::size_t v, std::uint8_t id) {
     u[v] *= materials[ids[v]].storage / materials[id].storage;
     ids[v] = id;
-    if constexpr (requires { solver.materials_changed(); }) solver.materials_changed();
+    solver.materials_changed();
   };
   auto apply_events = [&](double t_s) {
     while (next_event < events.size() && events[next_event].t_s <= t_s + 1e-9) {
@@ -407,8 +343,7 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
     }
     const double h = std::min({dt, step_limit, stop - t});
 
-    // The explicit reference takes its own substeps (its stability limit).
-    const std::size_t pieces = k_explicit ? 1 : input.step_division;
+    const std::size_t pieces = k_own_substeps ? 1 : input.step_division;
     numerics::StepBalance balance;
     for (std::size_t piece = 0; piece < pieces; ++piece) {
       balance += solver.step(h / static_cast<double>(pieces));
@@ -440,12 +375,12 @@ Voxel3dResult simulate_on(const Voxel3dInput& input, const TransportParameters& 
     ++result.absorption.steps;
     dt = h * k_step_growth;
   }
-  if constexpr (k_explicit) {
+  if constexpr (k_own_substeps) {
     result.kernel_steps = solver.substeps();
   } else {
     result.kernel_steps = kernel_steps;
   }
-  if constexpr (std::is_same_v<Kernel, numerics::Diffusion3dImplicit>) {
+  if constexpr (requires { solver.total_iterations(); }) {
     result.kernel_iterations = solver.total_iterations();
   }
   return result;
@@ -464,13 +399,28 @@ Voxel3dResult simulate_voxel3d(const Voxel3dInput& input, const TransportParamet
         "simulation.voxel_patch_mm or a larger simulation.voxel_um",
         static_cast<double>(needed) / 1e9, static_cast<double>(input.memory_budget_bytes) / 1e9));
   }
-  if (input.kernel == Voxel3dKernel::implicit) {
-    return simulate_on<numerics::Diffusion3dImplicit>(input, parameters);
-  }
-  if (input.kernel == Voxel3dKernel::lod) {
-    return simulate_on<numerics::Diffusion3d<double>>(input, parameters);
-  }
-  return simulate_on<ExplicitSubsteps>(input, parameters);
+  const HomogenizedInput& base = input.base;
+  const std::size_t n = lateral_cells(input);
+  const double film_cell_m = film_thickness_m(base);
+  numerics::Grid3d grid(n, n, input.patch_side_m / static_cast<double>(n),
+                        depth_spacing(base.skin, film_cell_m));
+  const MoleculeInSkin& m = base.molecule;
+  std::vector<numerics::Material> materials = {
+      {m.stratum_corneum.partition, m.stratum_corneum.conductivity_m2_s(), 0, 1},
+      {1, m.viable_epidermis.conductivity_m2_s(), 0, 1},
+      {1, m.dermis.conductivity_m2_s(), 0, 1},
+      {1, m.dermis.conductivity_m2_s(), m.clearance_rate_per_s, 1},
+      {1, m.aqueous_diffusivity_m2_s, 0, 1},
+      k_no_film};
+  // The film is the top plane of the grid, so its exchange with the skin is implicit like any
+  // other face; its storage is its liquid volume over the cell's (it concentrates as it dries).
+  numerics::Diffusion3dBoundary boundary;
+  boundary.top = numerics::TopBoundary::no_flux;
+  boundary.bottom = numerics::BottomBoundary::zero_potential;
+  return numerics::with_diffusion3d_kernel(
+      input.kernel, grid, materials, boundary, [&](auto& solver) {
+        return run_on(solver, input, parameters, grid, materials, film_cell_m);
+      });
 }
 
 }  // namespace citsim::transport

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "citsim/numerics/diffusion3d_kernel.hpp"
 #include "citsim/transport/homogenized.hpp"
 
 namespace citsim::transport {
@@ -24,25 +25,8 @@ struct FieldSnapshot {
   std::vector<float> concentration;
 };
 
-/// The kernel that advances the voxel3d field.
-enum class Voxel3dKernel {
-  /// numerics::Diffusion3dImplicit: backward Euler on the unsplit 7-point system (conjugate
-  /// gradients), any step and no splitting error (the default). 21 bytes a voxel.
-  implicit,
-  /// numerics::Diffusion3d<double>: implicit LOD line sweeps, any step, but a splitting error
-  /// that grows with the step where a lumen runs beside slow tissue. 9 bytes a voxel.
-  lod,
-  /// numerics::Diffusion3dReference, the explicit 7-point oracle: each step is split into equal
-  /// substeps no longer than its stable_time_step_s(), recomputed whenever a material changes.
-  /// With a channel open that is milliseconds (lumen voxels in the 2 um cells of the stratum
-  /// corneum); for tests and the time-to-solution benchmark. Single-threaded, about 17 bytes a
-  /// voxel (the memory budget check counts the LOD kernel's 9).
-  explicit_reference,
-  /// As explicit_reference, but the substeps are only counted (Voxel3dResult::kernel_steps),
-  /// never taken: the field stays empty and the absorption is meaningless. The step sequence
-  /// does not depend on the field, so this is the count a full explicit run would take.
-  explicit_reference_count_only,
-};
+/// The kernel that advances the voxel3d field (numerics/diffusion3d_kernel.hpp lists them).
+using Voxel3dKernel = numerics::Diffusion3dKernelKind;
 
 struct Voxel3dInput {
   /// The skin, molecule, film, applications and sample times; `channels` is not used here.
