@@ -39,14 +39,27 @@ class Handle {
   throw std::runtime_error(path.string() + ": cannot " + what + " (HDF5)");
 }
 
+/// Creation properties of class `list_class` (dataset or group) without the modification time
+/// HDF5 stores by default, so that the same run writes the same bytes.
+hid_t untimed(hid_t list_class) {
+  const hid_t list = H5Pcreate(list_class);
+  if (list >= 0 && H5Pset_obj_track_times(list, false) < 0) {
+    H5Pclose(list);
+    return -1;
+  }
+  return list;
+}
+
 /// Writes a 1D or 3D dataset of doubles or floats at `path` (its group must exist).
 void write_dataset(const std::filesystem::path& file_path, hid_t file, const std::string& path,
                    std::span<const hsize_t> dims, const void* data, bool single) {
   Handle<H5Sclose> space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
   if (!space.ok()) fail(file_path, "describe dataset " + path);
   const hid_t type = single ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+  Handle<H5Pclose> creation(untimed(H5P_DATASET_CREATE));
+  if (!creation.ok()) fail(file_path, "describe dataset " + path);
   Handle<H5Dclose> set(
-      H5Dcreate2(file, path.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+      H5Dcreate2(file, path.c_str(), type, space.get(), H5P_DEFAULT, creation.get(), H5P_DEFAULT));
   if (!set.ok()) fail(file_path, "create dataset " + path);
   if (H5Dwrite(set.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
     fail(file_path, "write dataset " + path);
@@ -55,7 +68,9 @@ void write_dataset(const std::filesystem::path& file_path, hid_t file, const std
 
 void ensure_group(const std::filesystem::path& file_path, hid_t file, const std::string& name) {
   if (H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0) return;
-  Handle<H5Gclose> group(H5Gcreate2(file, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  Handle<H5Pclose> creation(untimed(H5P_GROUP_CREATE));
+  if (!creation.ok()) fail(file_path, "describe group " + name);
+  Handle<H5Gclose> group(H5Gcreate2(file, name.c_str(), H5P_DEFAULT, creation.get(), H5P_DEFAULT));
   if (!group.ok()) fail(file_path, "create group " + name);
 }
 

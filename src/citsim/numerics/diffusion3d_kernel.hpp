@@ -58,9 +58,10 @@ enum class Diffusion3dKernelKind {
   /// of the stratum corneum); for tests and the time-to-solution benchmark. Single-threaded,
   /// about 17 bytes a voxel.
   explicit_reference,
-  /// As explicit_reference, but the substeps are only counted, not taken: the count does not
-  /// depend on the field, so the reference's cost over a long run can be extrapolated from a
-  /// short one (bench/bench_time_to_solution).
+  /// As explicit_reference, but the substeps are only counted (ExplicitSubsteps::substeps()),
+  /// never taken: the field does not move, so the absorption it gives is meaningless. The step
+  /// sequence does not depend on the field, so this is the count a full explicit run would take
+  /// (bench/bench_time_to_solution extrapolates the reference's cost from it).
   explicit_reference_count_only,
 };
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <hdf5.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -93,6 +96,44 @@ TEST_F(FieldWriterTest, WritesStepsThatReadBackAndAnXdmfThatNamesThem) {
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 2u);  // no temporary left beside them
+}
+
+/// The times HDF5 keeps for the object at `path` (all zero when they are not tracked).
+std::vector<std::int64_t> object_times(const std::filesystem::path& file, const std::string& path) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(f, 0);
+  H5O_info_t info{};
+  EXPECT_GE(H5Oget_info_by_name(f, path.c_str(), &info, H5P_DEFAULT), 0) << path;
+  H5Fclose(f);
+  return {info.atime, info.mtime, info.ctime, info.btime};
+}
+
+TEST_F(FieldWriterTest, WritesNoTimesSoTheSameFieldsGiveTheSameBytes) {
+  const numerics::Grid3d grid(3, 2, 1e-5, {1e-6, 4e-6});
+  const std::vector<double> field(grid.size(), 0.5);
+  const auto write = [&](const std::string& name) {
+    FieldWriter writer(dir / name, field_geometry(grid));
+    writer.append("concentration", 0.0, field);
+    writer.close();
+  };
+  write("a.h5");
+  for (const char* path :
+       {"/geometry", "/geometry/x", "/concentration", "/concentration/t000000"}) {
+    EXPECT_EQ(object_times(dir / "a.h5", path), (std::vector<std::int64_t>{0, 0, 0, 0})) << path;
+  }
+  // HDF5 times have one-second resolution: write the same again in a later second.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  write("b.h5");
+  const auto bytes = [&](const std::string& name) {
+    std::ifstream in(dir / name, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  const std::string a_bytes = bytes("a.h5");
+  const std::string b_bytes = bytes("b.h5");
+  EXPECT_FALSE(a_bytes.empty());
+  EXPECT_TRUE(a_bytes == b_bytes) << "fields written a second apart differ";
 }
 
 TEST_F(FieldWriterTest, RejectsAGridWithoutCellsAndAnUnwritablePath) {
