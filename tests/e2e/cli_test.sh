@@ -211,68 +211,6 @@ sys.exit(0 if a["areas"] != b["areas"] else 1)' "$tmp/good/result.json" "$tmp/se
 fi
 
 # ---------------------------------------------------------------------------------------------
-# Threads: a voxel3d run writes the same bytes on 1 and 2 threads (its 0.2 mm patch at 10 um is
-# 20 x 20 x 90 voxels, above the kernels' threshold for threads; 10 passes put channels in it).
-# ---------------------------------------------------------------------------------------------
-cat >"$tmp/threads.toml" <<'EOF'
-[patient]
-age_years = 40
-fitzpatrick = 3
-sex = "female"
-
-[[area]]
-region = "cheek"
-area_cm2 = 30
-concerns = [{ kind = "atrophic_acne_scar", severity = 2 }]
-
-[device]
-kind = "pen"
-model = "pen-12"
-needle_length_mm = 0.75
-
-[technique]
-passes = 10
-pattern = "crosshatch"
-pressure = "moderate"
-
-[topical]
-product = "niacinamide"
-dose_mg_cm2 = 2.0
-exposure_h = 1
-
-[protocol]
-sessions = 1
-follow_up_days = 7
-
-[simulation]
-transport = "voxel3d"
-voxel_patch_mm = 0.2
-EOF
-threads_before=${OMP_NUM_THREADS-unset}
-for threads in 1 2; do
-  export OMP_NUM_THREADS=$threads
-  run_citsim "threads$threads" run "$tmp/threads.toml" -o "$tmp/threads$threads"
-  check "voxel3d run on $threads thread(s) exits 0" \
-    "exit status $status; stderr: $(excerpt "$tmp/threads$threads.err")" test "$status" -eq 0
-done
-if [ "$threads_before" = unset ]; then
-  unset OMP_NUM_THREADS
-else
-  export OMP_NUM_THREADS=$threads_before
-fi
-for f in fields.h5 timeline.csv result.json; do
-  reason=$(cmp "$tmp/threads1/$f" "$tmp/threads2/$f" 2>&1 | head -n 1 | sed "s|$tmp/||g")
-  check "voxel3d on 1 and 2 threads: byte-identical $f" "$reason" \
-    cmp -s "$tmp/threads1/$f" "$tmp/threads2/$f"
-done
-# Channels in the patch, so that the comparison covers the lumen voxels too.
-check "the threads scenario has channels in its voxel3d patch (enhancement above 1.1)" \
-  "$(grep -o '"enhancement_ratio": [0-9.e+-]*' "$tmp/threads1/result.json" | head -n 1)" \
-  python3 -c 'import json, sys
-session = json.load(open(sys.argv[1]))["areas"][0]["sessions"][0]
-sys.exit(0 if session["enhancement_ratio"] > 1.1 else 1)' "$tmp/threads1/result.json"
-
-# ---------------------------------------------------------------------------------------------
 # Bad input: exit 2, one "citsim: error:" message naming file (and line) and key, no crash,
 # no result.json and no report.html.
 # ---------------------------------------------------------------------------------------------
@@ -309,6 +247,47 @@ run_citsim base run "$base" -o "$tmp/base_out"
 check "the base scenario of the bad cases runs (exit 0, result.json)" \
   "exit status $status; stderr: $(excerpt "$tmp/base.err")" \
   test "$status" -eq 0 -a -s "$tmp/base_out/result.json"
+
+# Threads: a voxel3d run writes the same bytes on 1 and 2 threads. The base scenario with one
+# session and a serum on a 0.2 mm patch at 10 um: 20 x 20 x 90 voxels, above the kernels'
+# threshold for threads; 10 passes put channels in it.
+sed -e 's/^needle_length_mm = 1.0/needle_length_mm = 0.75/' -e 's/^passes = 3/passes = 10/' \
+  -e 's/^sessions = 2/sessions = 1/' -e 's/^follow_up_days = 90/follow_up_days = 7/' \
+  "$base" >"$tmp/threads.toml"
+cat >>"$tmp/threads.toml" <<'EOF'
+
+[topical]
+product = "niacinamide"
+dose_mg_cm2 = 2.0
+exposure_h = 1
+
+[simulation]
+transport = "voxel3d"
+voxel_patch_mm = 0.2
+EOF
+threads_before=${OMP_NUM_THREADS-unset}
+for threads in 1 2; do
+  export OMP_NUM_THREADS=$threads
+  run_citsim "threads$threads" run "$tmp/threads.toml" -o "$tmp/threads$threads"
+  check "voxel3d run on $threads thread(s) exits 0" \
+    "exit status $status; stderr: $(excerpt "$tmp/threads$threads.err")" test "$status" -eq 0
+done
+if [ "$threads_before" = unset ]; then
+  unset OMP_NUM_THREADS
+else
+  export OMP_NUM_THREADS=$threads_before
+fi
+for f in fields.h5 timeline.csv result.json; do
+  reason=$(cmp "$tmp/threads1/$f" "$tmp/threads2/$f" 2>&1 | head -n 1 | sed "s|$tmp/||g")
+  check "voxel3d on 1 and 2 threads: byte-identical $f" "$reason" \
+    cmp -s "$tmp/threads1/$f" "$tmp/threads2/$f"
+done
+# Channels in the patch, so that the comparison covers the lumen voxels too.
+check "the threads scenario has channels in its voxel3d patch (enhancement above 1.1)" \
+  "$(grep -o '"enhancement_ratio": [0-9.e+-]*' "$tmp/threads1/result.json" | head -n 1)" \
+  python3 -c 'import json, sys
+session = json.load(open(sys.argv[1]))["areas"][0]["sessions"][0]
+sys.exit(0 if session["enhancement_ratio"] > 1.1 else 1)' "$tmp/threads1/result.json"
 
 # mutate NAME SED-EXPRESSION: writes $tmp/NAME.toml, the base with one change; fails if the
 # expression changed nothing.
