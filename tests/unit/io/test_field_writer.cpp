@@ -102,8 +102,13 @@ TEST_F(FieldWriterTest, WritesStepsThatReadBackAndAnXdmfThatNamesThem) {
 std::vector<std::int64_t> object_times(const std::filesystem::path& file, const std::string& path) {
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   EXPECT_GE(f, 0);
+#if H5_VERSION_GE(1, 12, 0)
+  H5O_info2_t info{};
+  EXPECT_GE(H5Oget_info_by_name3(f, path.c_str(), &info, H5O_INFO_TIME, H5P_DEFAULT), 0) << path;
+#else
   H5O_info_t info{};
   EXPECT_GE(H5Oget_info_by_name(f, path.c_str(), &info, H5P_DEFAULT), 0) << path;
+#endif
   H5Fclose(f);
   return {info.atime, info.mtime, info.ctime, info.btime};
 }
