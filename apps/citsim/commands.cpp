@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "commands.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -95,6 +97,25 @@ void warn_about_depth(const simulation::SimulationResult& result) {
   }
 }
 
+/// voxel3d simulates a corner of the puncture patch: one too small for the channel density
+/// holds none, and then its "with channels" absorption is intact skin's. Say so, with the side
+/// that holds one channel on average.
+void warn_about_empty_voxel_patch(const simulation::SimulationResult& result) {
+  const double side = result.scenario.simulation.voxel_patch_side_m;
+  for (const auto& area : result.areas) {
+    if (!area.voxel_fields || area.voxel_fields->channels > 0) continue;
+    double channels_per_m2 = 0;
+    for (const auto& session : area.sessions) channels_per_m2 += session.injury.channels_per_m2;
+    if (channels_per_m2 <= 0) continue;
+    spdlog::warn(
+        "{}: no channel falls in the voxel3d patch ({:g} mm side; {:.2f} expected from {:.0f} "
+        "channels/cm2 over the sessions), so its absorption is that of intact skin; a "
+        "simulation.voxel_patch_mm of {:.2f} or more holds one channel on average",
+        area.area.region, side / units::mm, channels_per_m2 * side * side,
+        channels_per_m2 * units::cm2, 1.0 / std::sqrt(channels_per_m2) / units::mm);
+  }
+}
+
 void create_output_folder(const std::filesystem::path& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
@@ -174,6 +195,7 @@ int run_command(const std::filesystem::path& scenario_path, const std::filesyste
   progress.finish();
 
   warn_about_depth(result);
+  warn_about_empty_voxel_patch(result);
   io::write_run_outputs(out_dir, result, report_template);
   print_summary(result);
   fmt::print("\nWrote {}/report.html, result.json, timeline.csv and config.toml\n",

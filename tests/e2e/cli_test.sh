@@ -289,6 +289,28 @@ check "the threads scenario has channels in its voxel3d patch (enhancement above
 session = json.load(open(sys.argv[1]))["areas"][0]["sessions"][0]
 sys.exit(0 if session["enhancement_ratio"] > 1.1 else 1)' "$tmp/threads1/result.json"
 
+# A voxel3d patch too small for the channel density holds none: the run says so, with the side
+# that would hold one, and still succeeds.
+sed -e 's/^passes = 3/passes = 1/' -e 's/^sessions = 2/sessions = 1/' \
+  -e 's/^follow_up_days = 90/follow_up_days = 7/' "$base" >"$tmp/empty_patch.toml"
+cat >>"$tmp/empty_patch.toml" <<'EOF'
+
+[topical]
+product = "niacinamide"
+dose_mg_cm2 = 2.0
+exposure_h = 1
+
+[simulation]
+transport = "voxel3d"
+voxel_patch_mm = 0.1
+voxel_um = 20
+EOF
+run_citsim empty_patch run "$tmp/empty_patch.toml" -o "$tmp/empty_patch"
+check "a voxel3d patch without channels: exit 0 and a warning naming voxel_patch_mm" \
+  "exit status $status; stderr: $(excerpt "$tmp/empty_patch.err")" \
+  grep -q "no channel falls in the voxel3d patch.*simulation.voxel_patch_mm of [0-9.]* or more" \
+  "$tmp/empty_patch.err"
+
 # mutate NAME SED-EXPRESSION: writes $tmp/NAME.toml, the base with one change; fails if the
 # expression changed nothing.
 mutate() {

@@ -205,6 +205,7 @@ Voxel3dResult run_on(Kernel& solver, const Voxel3dInput& input,
   const double aqueous_d = m.aqueous_diffusivity_m2_s;
   AbsorptionSample totals;
   Voxel3dResult result;
+  result.channels = input.channels.size();
   result.nx = n;
   result.nz = grid.nz();
   result.voxel_m = grid.dx_m();

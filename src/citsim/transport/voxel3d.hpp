@@ -63,6 +63,8 @@ struct Voxel3dResult {
   std::uint64_t kernel_steps = 0;
   /// Conjugate-gradient iterations of the implicit kernel, all steps together.
   std::uint64_t kernel_iterations = 0;
+  /// Channels that opened in the patch, all sessions together.
+  std::size_t channels = 0;
 };
 
 /// Bytes the voxel3d run of this input would take (grid, ids, scratch).
