@@ -308,7 +308,8 @@ EOF
 run_citsim empty_patch run "$tmp/empty_patch.toml" -o "$tmp/empty_patch"
 check "a voxel3d patch without channels: exit 0 and a warning naming voxel_patch_mm" \
   "exit status $status; stderr: $(excerpt "$tmp/empty_patch.err")" \
-  grep -q "no channel falls in the voxel3d patch.*simulation.voxel_patch_mm of [0-9.]* or more" \
+  sh -c '[ "$1" -eq 0 ] && grep -q "$2" "$3"' _ "$status" \
+  "no channel falls in the voxel3d patch.*simulation.voxel_patch_mm of [0-9.]* or more" \
   "$tmp/empty_patch.err"
 
 # mutate NAME SED-EXPRESSION: writes $tmp/NAME.toml, the base with one change; fails if the
