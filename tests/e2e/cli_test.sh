@@ -248,23 +248,20 @@ check "the base scenario of the bad cases runs (exit 0, result.json)" \
   "exit status $status; stderr: $(excerpt "$tmp/base.err")" \
   test "$status" -eq 0 -a -s "$tmp/base_out/result.json"
 
-# Threads: a voxel3d run writes the same bytes on 1 and 2 threads. The base scenario with one
-# session and a serum on a 0.2 mm patch at 10 um: 20 x 20 x 90 voxels, above the kernels'
-# threshold for threads; 10 passes put channels in it.
-sed -e 's/^needle_length_mm = 1.0/needle_length_mm = 0.75/' -e 's/^passes = 3/passes = 10/' \
-  -e 's/^sessions = 2/sessions = 1/' -e 's/^follow_up_days = 90/follow_up_days = 7/' \
-  "$base" >"$tmp/threads.toml"
-cat >>"$tmp/threads.toml" <<'EOF'
+# voxel3d_scenario NAME PASSES PATCH_MM VOXEL_UM: writes $tmp/NAME.toml, the base scenario
+# with one session of PASSES passes at 0.75 mm and a niacinamide serum on a voxel3d patch.
+voxel3d_scenario() {
+  sed -e 's/^needle_length_mm = 1.0/needle_length_mm = 0.75/' -e "s/^passes = 3/passes = $2/" \
+    -e 's/^sessions = 2/sessions = 1/' -e 's/^follow_up_days = 90/follow_up_days = 7/' \
+    "$base" >"$tmp/$1.toml"
+  printf '\n[topical]\nproduct = "niacinamide"\ndose_mg_cm2 = 2.0\nexposure_h = 1\n' >>"$tmp/$1.toml"
+  printf '\n[simulation]\ntransport = "voxel3d"\nvoxel_patch_mm = %s\nvoxel_um = %s\n' "$3" "$4" \
+    >>"$tmp/$1.toml"
+}
 
-[topical]
-product = "niacinamide"
-dose_mg_cm2 = 2.0
-exposure_h = 1
-
-[simulation]
-transport = "voxel3d"
-voxel_patch_mm = 0.2
-EOF
+# Threads: a voxel3d run writes the same bytes on 1 and 2 threads. Its 0.2 mm patch at 10 um
+# is 20 x 20 x 90 voxels, above the kernels' threshold for threads; 10 passes put channels in it.
+voxel3d_scenario threads 10 0.2 10
 threads_before=${OMP_NUM_THREADS-unset}
 for threads in 1 2; do
   export OMP_NUM_THREADS=$threads
@@ -291,20 +288,7 @@ sys.exit(0 if session["enhancement_ratio"] > 1.1 else 1)' "$tmp/threads1/result.
 
 # A voxel3d patch too small for the channel density holds none: the run says so, with the side
 # that would hold one, and still succeeds.
-sed -e 's/^passes = 3/passes = 1/' -e 's/^sessions = 2/sessions = 1/' \
-  -e 's/^follow_up_days = 90/follow_up_days = 7/' "$base" >"$tmp/empty_patch.toml"
-cat >>"$tmp/empty_patch.toml" <<'EOF'
-
-[topical]
-product = "niacinamide"
-dose_mg_cm2 = 2.0
-exposure_h = 1
-
-[simulation]
-transport = "voxel3d"
-voxel_patch_mm = 0.1
-voxel_um = 20
-EOF
+voxel3d_scenario empty_patch 1 0.1 20
 run_citsim empty_patch run "$tmp/empty_patch.toml" -o "$tmp/empty_patch"
 check "a voxel3d patch without channels: exit 0 and a warning naming voxel_patch_mm" \
   "exit status $status; stderr: $(excerpt "$tmp/empty_patch.err")" \
