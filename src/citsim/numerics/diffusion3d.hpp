@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "citsim/numerics/cache_aligned.hpp"
 #include "citsim/numerics/diffusion3d_columns.hpp"
 #include "citsim/numerics/diffusion3d_plane.hpp"
 #include "citsim/numerics/diffusion3d_problem.hpp"
@@ -107,7 +108,7 @@ class Diffusion3d {
   std::vector<Material> m_materials;
   Diffusion3dBoundary m_boundary;
   Splitting m_splitting;
-  std::vector<Real> m_u;
+  CacheAlignedVector<Real> m_u;
   std::vector<std::uint8_t> m_ids;
   std::vector<Real> m_dz_m;
   std::vector<Real> m_half_dz_m;
