@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "citsim/numerics/cache_aligned.hpp"
 #include "citsim/numerics/diffusion3d_problem.hpp"
 #include "citsim/numerics/grid3d.hpp"
 
@@ -80,9 +81,9 @@ class Diffusion3dImplicit {
   Grid3d m_grid;
   std::vector<Material> m_materials;
   Diffusion3dBoundary m_boundary;
-  std::vector<double> m_u;
-  std::vector<double> m_residual;
-  std::vector<float> m_direction;
+  CacheAlignedVector<double> m_u;
+  CacheAlignedVector<double> m_residual;
+  CacheAlignedVector<float> m_direction;
   std::vector<std::uint8_t> m_ids;
   double m_tolerance = 1e-10;
   std::size_t m_coarse_side = 0;
