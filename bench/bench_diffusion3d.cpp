@@ -9,7 +9,9 @@
 // at least 4× the LLC, with the fraction of the roofline; (c) the implicit kernel's (voxel3d's
 // default) voxel-iterations per second of conjugate gradients, double, 1 and 2 threads, on the
 // same two regimes (59 bytes per voxel-iteration, see k_implicit_bytes_per_iteration); (d) the
-// explicit reference's voxel-updates per second on the same two grids. The LOD step runs planes
+// explicit reference's voxel-updates per second on the same two grids; (e) the floor under the
+// LOD step (lod_floor.hpp): the same two passes on a grid with nothing of skin in it, in the
+// simplest wide code, double, one thread. The LOD step runs planes
 // under 128 × 128 cells on one thread (numerics::detail::k_min_parallel_plane), so its in-cache
 // "threads:2" figures are the one-thread kernel measured against the two-thread triad.
 //
@@ -40,6 +42,7 @@
 #include "citsim/numerics/diffusion3d.hpp"
 #include "citsim/numerics/diffusion3d_implicit.hpp"
 #include "citsim/numerics/diffusion3d_reference.hpp"
+#include "lod_floor.hpp"
 
 namespace {
 
@@ -179,6 +182,33 @@ void BM_LodStep(benchmark::State& state, bool in_cache, int threads) {
             [&] { return solver.step(1.0); });
 }
 
+/// The floor under BM_LodStep<double>: the same two passes with none of the work that skin
+/// adds (lod_floor.hpp), on one thread; 32 bytes a voxel (no ids). It first checks its wide
+/// code against its scalar oracle, bit for bit, on a small grid.
+void BM_LodFloor(benchmark::State& state, bool in_cache) {
+  if (!citsim::bench::LodFloor::supported()) {
+    state.SkipWithError("the floor's code needs AVX-512F");
+    return;
+  }
+  citsim::bench::LodFloor wide(64, 6);
+  citsim::bench::LodFloor oracle(64, 6);
+  wide.step();
+  oracle.step_reference();
+  if (wide.field() != oracle.field()) {
+    state.SkipWithError("the floor's wide step differs from its scalar oracle");
+    return;
+  }
+  omp_set_num_threads(1);
+  GridChoice choice = grid_for(in_cache, sizeof(double));
+  if (!in_cache) choice.nz = (4 * last_level_cache_bytes()) / (choice.nx * choice.ny * 8) + 1;
+  citsim::bench::LodFloor simplest(choice.nx, choice.nz);
+  simplest.step();  // touches every page
+  run_steps(state, static_cast<double>(simplest.cells()), 1, 32.0, true, choice.regime, [&] {
+    simplest.step();
+    return simplest.field()[0];
+  });
+}
+
 /// One conjugate-gradient iteration of the implicit kernel moves, per voxel, at least: the
 /// product p·(M + A)p reads p (float) and the ids; the update reads p and the ids again, reads
 /// and writes u and r (double) and runs the column solves on r while it is in cache; the next
@@ -265,6 +295,10 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
     }
+    benchmark::RegisterBenchmark((std::string("BM_LodFloor/") + regime + "/threads:1").c_str(),
+                                 BM_LodFloor, in_cache)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
     for (const int threads : {1, 2}) {
       const std::string suffix = std::string("/") + regime + "/threads:" + std::to_string(threads);
       benchmark::RegisterBenchmark(("BM_ImplicitIteration" + suffix).c_str(), BM_ImplicitIteration,
