@@ -7,12 +7,13 @@
 
 namespace citsim::numerics {
 
-/// The size of a cache line on the CPUs citsim targets (x86-64, ARMv8).
+/// The size of a cache line on x86-64.
 inline constexpr std::size_t k_cache_line_bytes = 64;
 
 /// An allocator whose blocks start on a cache line. The wide (AVX-512) line solves load and
 /// store a cache line at a time; malloc's large blocks start 16 bytes past a page, so each of
-/// those accesses spanned two lines (the LOD step 7–20 % slower, docs/performance.md).
+/// those accesses spanned two lines (out of cache the LOD step ran up to a fifth slower:
+/// docs/performance.md, session 10).
 template <class T>
 struct CacheAlignedAllocator {
   using value_type = T;
@@ -35,7 +36,7 @@ struct CacheAlignedAllocator {
   }
 };
 
-/// A vector whose elements start on a cache line: for fields and the kernels' scratch.
+/// A vector whose elements start on a cache line: for the kernels' fields.
 template <class T>
 using CacheAlignedVector = std::vector<T, CacheAlignedAllocator<T>>;
 
