@@ -4,15 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#if defined(__x86_64__)
-// GCC 12's AVX-512 headers trip its own -W(maybe-)uninitialized (GCC bug 105593).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-#define CITSIM_FLOOR_AVX512 __attribute__((target("avx512f")))
-#endif
+#include "citsim/numerics/wide_transpose.hpp"
 
 namespace citsim::bench {
 namespace {
@@ -34,30 +26,13 @@ LodFloor::LineFactors line_factors(std::size_t n, double r) {
   return f;
 }
 
-#if defined(__x86_64__)
-CITSIM_FLOOR_AVX512 inline void transpose8(__m512d* r) {
-  __m512d t[8];
-  for (int i = 0; i < 4; ++i) {
-    t[2 * i] = _mm512_unpacklo_pd(r[2 * i], r[2 * i + 1]);
-    t[2 * i + 1] = _mm512_unpackhi_pd(r[2 * i], r[2 * i + 1]);
-  }
-  __m512d s[8];
-  for (int i = 0; i < 2; ++i) {
-    s[4 * i] = _mm512_shuffle_f64x2(t[4 * i], t[4 * i + 2], 0x88);
-    s[4 * i + 1] = _mm512_shuffle_f64x2(t[4 * i + 1], t[4 * i + 3], 0x88);
-    s[4 * i + 2] = _mm512_shuffle_f64x2(t[4 * i], t[4 * i + 2], 0xdd);
-    s[4 * i + 3] = _mm512_shuffle_f64x2(t[4 * i + 1], t[4 * i + 3], 0xdd);
-  }
-  for (int i = 0; i < 4; ++i) {
-    r[i] = _mm512_shuffle_f64x2(s[i], s[i + 4], 0x88);
-    r[i + 4] = _mm512_shuffle_f64x2(s[i], s[i + 4], 0xdd);
-  }
-}
+#if CITSIM_WIDE_LINES
+using numerics::detail::transpose8;
 
 /// The x lines of 8 rows (n cells, rows n apart) from `in` to `out`: eliminated a tile of 8 × 8
 /// at a time into `forward` ([position][row]), substituted back tile by tile.
-CITSIM_FLOOR_AVX512 void solve_8_rows(const LodFloor::LineFactors& x, std::size_t n,
-                                      const double* in, double* out, double* forward) {
+CITSIM_AVX512 void solve_8_rows(const LodFloor::LineFactors& x, std::size_t n, const double* in,
+                                double* out, double* forward) {
   __m512d tile[8];
   __m512d d = _mm512_setzero_pd();
   for (std::size_t i0 = 0; i0 < n; i0 += 8) {
@@ -86,9 +61,9 @@ CITSIM_FLOOR_AVX512 void solve_8_rows(const LodFloor::LineFactors& x, std::size_
 
 /// The y lines of columns [i0, i0 + width) of `plane`, then their row of the z elimination
 /// into `u` (the plane above, already eliminated, at `above`; none for the top plane).
-CITSIM_FLOOR_AVX512 void solve_y_strip(const LodFloor::LineFactors& y, double z_a, double z_m,
-                                       std::size_t n, std::size_t i0, std::size_t width,
-                                       double* plane, double* u, const double* above) {
+CITSIM_AVX512 void solve_y_strip(const LodFloor::LineFactors& y, double z_a, double z_m,
+                                 std::size_t n, std::size_t i0, std::size_t width, double* plane,
+                                 double* u, const double* above) {
   for (std::size_t i = i0; i < i0 + width; i += 8) {
     _mm512_store_pd(plane + i, _mm512_mul_pd(_mm512_load_pd(plane + i), _mm512_set1_pd(y.m[0])));
   }
@@ -124,8 +99,8 @@ CITSIM_FLOOR_AVX512 void solve_y_strip(const LodFloor::LineFactors& y, double z_
   }
 }
 
-CITSIM_FLOOR_AVX512 void substitute_z(const LodFloor::LineFactors& z, std::size_t plane_cells,
-                                      std::size_t nz, double* u) {
+CITSIM_AVX512 void substitute_z(const LodFloor::LineFactors& z, std::size_t plane_cells,
+                                std::size_t nz, double* u) {
   for (std::size_t k = nz - 1; k-- > 0;) {
     const __m512d c = _mm512_set1_pd(z.c[k]);
     double* here = u + k * plane_cells;
@@ -158,7 +133,7 @@ LodFloor::LodFloor(std::size_t n, std::size_t nz)
 }
 
 bool LodFloor::supported() {
-#if defined(__x86_64__)
+#if CITSIM_WIDE_LINES
   return __builtin_cpu_supports("avx512f");
 #else
   return false;
@@ -166,7 +141,8 @@ bool LodFloor::supported() {
 }
 
 void LodFloor::step() {
-#if defined(__x86_64__)
+  if (!supported()) throw std::logic_error("LodFloor::step needs AVX-512F (see supported())");
+#if CITSIM_WIDE_LINES
   const std::size_t n = m_n;
   const std::size_t cells = n * n;
   const std::size_t strip = std::min<std::size_t>(128, n);

@@ -8,8 +8,8 @@
 
 namespace citsim::bench {
 
-/// The least work a two-pass LOD step can do on this machine: a floor for BM_LodStep, to tell
-/// how much of its distance from the roofline is the scheme's own arithmetic.
+/// The plainest code of a two-pass LOD step: a floor for BM_LodStep, to tell how much of its
+/// distance from the roofline is the scheme's own arithmetic (plain code, not a proven bound).
 ///
 /// The same passes as Diffusion3d<double> (pass 1 down the planes: the x lines of a plane, its
 /// y lines, its row of the z elimination; pass 2 back up: the z back substitution), on the
@@ -25,7 +25,7 @@ class LodFloor {
   LodFloor(std::size_t n, std::size_t nz);
 
   static bool supported();
-  /// One LOD step; requires supported().
+  /// One LOD step; std::logic_error unless supported().
   void step();
   /// The same step in plain scalar code, the oracle for step().
   void step_reference();
